@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+FROM python:3.11-slim AS runtime
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATABASE_URL=sqlite:////data/talentmatch.db \
+    WEB_CONCURRENCY=2
+
+WORKDIR /srv/talentmatch
+
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY matching ./matching
+COPY migrations ./migrations
+COPY scripts ./scripts
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /srv/talentmatch talentmatch \
+    && mkdir -p /data && chown talentmatch /data
+
+USER talentmatch
+EXPOSE 8000
+VOLUME ["/data"]
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
+
+# Migrations first, then the server (several workers; each keeps its own match index in sync).
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers"]

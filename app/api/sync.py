@@ -1,0 +1,78 @@
+"""Route factory for the HR-system sync surface: idempotent PUT by external id, and bulk import."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import SessionDep, SettingsDep
+from app.bulk.parsing import SUPPORTED, parse_rows
+from app.bulk.service import BulkResult, bulk_upsert
+from app.core.records import RecordSpec
+
+ExternalIdPath = Annotated[str, Path(min_length=1, max_length=100, description="The record's id in your system")]
+
+_BULK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+def add_sync_routes(
+    router: APIRouter,
+    *,
+    name: str,
+    spec: RecordSpec,
+    upsert_schema: type[BaseModel],
+    read_schema: type[BaseModel],
+    upsert: Callable[..., tuple[Any, str]],
+) -> None:
+    """Register ``PUT /external/{external_id}`` and ``POST /bulk``."""
+
+    @router.put(
+        "/external/{external_id}",
+        response_model=read_schema,
+        summary=f"Create or replace a {name} by your external id (idempotent)",
+        responses={201: {"description": "Created"}, 200: {"description": "Replaced or unchanged"}},
+    )
+    def put_external(
+        external_id: ExternalIdPath, body: upsert_schema, session: SessionDep, response: Response  # type: ignore[valid-type]
+    ) -> Any:
+        obj, outcome = upsert(session, external_id.strip(), body)
+        response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+        response.headers["X-Upsert-Outcome"] = outcome
+        return read_schema.model_validate(obj)
+
+    @router.post(
+        "/bulk",
+        response_model=BulkResult,
+        summary=f"Bulk import {name}s (JSON array, JSON Lines or CSV); all or nothing",
+        description=(
+            f"Upserts up to the configured maximum of records by (organization_id, external_id) in one "
+            f"transaction. Content types: {', '.join(SUPPORTED)}. In CSV, list fields separate items with ';'. "
+            "One bad row rejects the whole batch with 422 listing every bad row."
+        ),
+        openapi_extra=_BULK_BODY,
+    )
+    async def bulk(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        organization_id: Annotated[int | None, Query(ge=1, description="Owner for rows that do not name one")] = None,
+    ) -> Any:
+        body = await request.body()
+        rows = await run_in_threadpool(
+            parse_rows, body, request.headers.get("content-type"), max_records=settings.bulk_max_records
+        )
+        # Parsing and the database work are CPU/IO-bound: keep them off the event loop.
+        return await run_in_threadpool(
+            bulk_upsert, session, spec, upsert_schema, rows, default_organization_id=organization_id
+        )

@@ -1,0 +1,128 @@
+"""Bulk upsert by external id: all rows are validated first, then written in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from app.bulk.parsing import Row
+from app.changes.service import record_changes
+from app.core import records
+from app.core.errors import InvalidInput, field_error, pydantic_errors
+from app.db.base import utcnow
+from app.organizations.models import Organization
+
+MAX_REPORTED_ERRORS = 1000
+_CHUNK = 500
+
+
+class BulkResult(BaseModel):
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+    items: list[dict[str, Any]]
+
+
+def bulk_upsert(
+    session: Session,
+    spec: records.RecordSpec,
+    upsert_schema: type[BaseModel],
+    rows: list[Row],
+    *,
+    default_organization_id: int | None = None,
+) -> BulkResult:
+    """Validate every row, then create or update them all at once; any bad row writes nothing."""
+    valid, errors = _validate_rows(upsert_schema, rows, default_organization_id)
+    if not errors:
+        errors = _check_keys_and_owners(session, spec, valid)
+    if errors:
+        shown = errors[:MAX_REPORTED_ERRORS]
+        bad_rows = len({e["row"] for e in errors})
+        raise InvalidInput(f"{bad_rows} of {len(rows)} record(s) are invalid; nothing was imported", errors=shown)
+
+    existing = _load_existing(session, spec, [(org, ext) for _, org, ext, _ in valid])
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    results: list[tuple[int, str, Any, str]] = []
+    changed = []
+    now = utcnow()
+    for number, org_id, ext_id, raw in valid:
+        values = spec.normalise(raw)
+        obj = existing.get((org_id, ext_id))
+        if obj is None:
+            obj = spec.model(organization_id=org_id, external_id=ext_id)
+            records.assign(obj, values)
+            session.add(obj)
+            outcome = "created"
+        elif records.assign(obj, values):
+            obj.updated_at = now
+            outcome = "updated"
+        else:
+            outcome = "unchanged"
+        counts[outcome] += 1
+        results.append((number, ext_id, obj, outcome))
+        if outcome != "unchanged":
+            changed.append(obj)
+    session.flush()
+    record_changes(session, spec.entity, [obj.id for obj in changed], "upsert")
+    records.commit(session, "this batch")
+    items = [{"row": n, "external_id": e, "id": obj.id, "outcome": o} for n, e, obj, o in results]
+    return BulkResult(total=len(rows), items=items, **counts)
+
+
+def _validate_rows(
+    schema: type[BaseModel], rows: list[Row], default_org: int | None
+) -> tuple[list[tuple[int, int, str, dict[str, Any]]], list[dict[str, Any]]]:
+    valid = []
+    errors: list[dict[str, Any]] = []
+    for row in rows:
+        data = dict(row.data)
+        if default_org is not None:
+            data.setdefault("organization_id", default_org)
+        try:
+            model = schema.model_validate(data)
+        except ValidationError as exc:
+            errors.extend({"row": row.number, **e} for e in pydantic_errors(exc.errors()))
+            continue
+        values = model.model_dump()
+        ext_id = values.pop("external_id", None)
+        org_id = values.pop("organization_id")
+        if not ext_id:
+            errors.append({"row": row.number, **field_error("external_id", "external_id is required in a bulk import")})
+            continue
+        valid.append((row.number, org_id, ext_id, values))
+    return valid, errors
+
+
+def _check_keys_and_owners(
+    session: Session, spec: records.RecordSpec, valid: list[tuple[int, int, str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, org_id, ext_id, _ in valid:
+        first = seen.setdefault((org_id, ext_id), number)
+        if first != number:
+            errors.append({"row": number, **field_error("external_id", f"duplicates row {first} in this batch")})
+    org_ids = {org_id for _, org_id, _, _ in valid}
+    kinds = dict(session.execute(select(Organization.id, Organization.kind).where(Organization.id.in_(org_ids))).all())
+    for number, org_id, _, _ in valid:
+        kind = kinds.get(org_id)
+        if kind is None:
+            errors.append({"row": number, **field_error("organization_id", f"organization {org_id} does not exist")})
+        elif kind not in spec.owner_kinds:
+            errors.append({"row": number, **field_error("organization_id", f"a {kind} cannot own a {spec.entity}")})
+    return sorted(errors, key=lambda e: e["row"])
+
+
+def _load_existing(session: Session, spec: records.RecordSpec, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Any]:
+    model = spec.model
+    found: dict[tuple[int, str], Any] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        stmt = select(model).where(tuple_(model.organization_id, model.external_id).in_(chunk))
+        for obj in session.scalars(stmt):
+            found[(obj.organization_id, obj.external_id)] = obj
+    return found

@@ -1,0 +1,96 @@
+"""Test database and HTTP client.
+
+The suite runs against SQLite by default, or against the server named by
+``TEST_DATABASE_URL`` (PostgreSQL in CI). The schema is built once per run by the
+Alembic migrations, in a fresh database (SQLite) or a fresh schema (PostgreSQL) that is
+dropped at the end. Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+_TMP = Path(tempfile.mkdtemp(prefix="talentmatch-tests-"))
+_BASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+_SCHEMA: str | None = None
+
+if make_url(_BASE_URL).get_backend_name() == "postgresql":
+    _SCHEMA = f"test_{uuid.uuid4().hex[:12]}"
+    _admin = create_engine(_BASE_URL, isolation_level="AUTOCOMMIT")
+    with _admin.connect() as _conn:
+        _conn.execute(text(f'CREATE SCHEMA "{_SCHEMA}"'))
+    _admin.dispose()
+    _sep = "&" if "?" in _BASE_URL else "?"
+    DATABASE_URL = f"{_BASE_URL}{_sep}options=-csearch_path%3D{_SCHEMA}"
+else:
+    DATABASE_URL = _BASE_URL
+
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("ENVIRONMENT", "test")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def _migrate() -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(Path(__file__).resolve().parents[1] / "alembic.ini"))
+    cfg.attributes["configure_logging"] = False
+    cfg.attributes["database_url"] = DATABASE_URL
+    command.upgrade(cfg, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return DATABASE_URL
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema() -> Iterator[None]:
+    _migrate()
+    yield
+    from app.db.session import get_engine
+
+    get_engine().dispose()
+    if _SCHEMA:
+        admin = create_engine(_BASE_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{_SCHEMA}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(_schema: None) -> Iterator[None]:
+    yield
+    from app.db.registry import metadata
+    from app.db.session import get_engine
+
+    with get_engine().begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def client() -> Iterator[object]:
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db_session() -> Iterator[object]:
+    from app.db.session import get_sessionmaker
+
+    with get_sessionmaker()() as session:
+        yield session

@@ -1,0 +1,89 @@
+"""Factory helpers that create records through the public API (so tests use the real stack)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+_seq = itertools.count(1)
+
+
+def _created(response: Any) -> dict[str, Any]:
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def make_org(client: Any, **overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    body = {"kind": "enterprise", "name": f"重庆测试企业{n}有限公司", "region_code": "500117", "industry": "smart_equipment"}
+    body.update(overrides)
+    return _created(client.post("/api/v1/organizations", json=body))
+
+
+def make_school(client: Any, **overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    return make_org(client, **{"kind": "school", "name": f"重庆测试职业技术学院{n}", **overrides})
+
+
+def demand_body(org_id: int, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "organization_id": org_id,
+        "title": "PLC电气调试工程师",
+        "description": "负责自动化产线PLC程序编写与现场调试，熟悉西门子S7-1200。",
+        "skills": ["PLC", "电气调试"],
+        "majors": ["电气自动化技术"],
+        "education_level": "higher_vocational",
+        "headcount": 5,
+        "region_code": "500117",
+        "salary_min": 6000,
+        "salary_max": 9000,
+    }
+    body.update(overrides)
+    return body
+
+
+def make_demand(client: Any, org_id: int, **overrides: Any) -> dict[str, Any]:
+    return _created(client.post("/api/v1/demands", json=demand_body(org_id, **overrides)))
+
+
+def program_body(org_id: int, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "organization_id": org_id,
+        "name": "电气自动化技术",
+        "major_code": "460306",
+        "education_level": "higher_vocational",
+        "description": "培养掌握PLC控制、电气设备安装调试能力的技术技能人才。",
+        "skills": ["PLC", "电气控制"],
+        "courses": ["电机与电气控制", "PLC应用技术"],
+        "certificates": ["电工证"],
+        "annual_enrollment": 120,
+        "region_code": "500117",
+        "industries": ["smart_equipment"],
+    }
+    body.update(overrides)
+    return body
+
+
+def make_program(client: Any, org_id: int, **overrides: Any) -> dict[str, Any]:
+    return _created(client.post("/api/v1/programs", json=program_body(org_id, **overrides)))
+
+
+def make_cohort(client: Any, program_id: int, **overrides: Any) -> dict[str, Any]:
+    body = {"program_id": program_id, "graduation_year": 2026, "graduates": 100, "available": 60}
+    body.update(overrides)
+    return _created(client.post("/api/v1/cohorts", json=body))
+
+
+def make_offer(client: Any, org_id: int, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "organization_id": org_id,
+        "direction": "seek",
+        "kind": "order_class",
+        "title": "新能源汽车订单班合作",
+        "description": "与职业院校合作开设新能源汽车装调订单班，每年30人。",
+        "skills": ["新能源汽车", "电池装配"],
+        "region_code": "500117",
+        "capacity": 30,
+    }
+    body.update(overrides)
+    return _created(client.post("/api/v1/cooperation-offers", json=body))
