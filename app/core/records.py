@@ -93,6 +93,15 @@ def commit(session: Session, what: str) -> None:
         raise Conflict(f"{what} conflicts with an existing record ({_constraint(exc)})") from None
 
 
+def flush(session: Session, what: str) -> None:
+    """Flush, turning a uniqueness violation into 409 (as :func:`commit` does)."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"{what} conflicts with an existing record ({_constraint(exc)})") from None
+
+
 def _constraint(exc: IntegrityError) -> str:
     text = str(exc.orig).splitlines()[0] if exc.orig else "integrity error"
     return text[:200]
@@ -104,7 +113,7 @@ def create_record(session: Session, spec: RecordSpec, values: dict[str, Any]) ->
     obj = spec.model()
     assign(obj, spec.normalise(values))
     session.add(obj)
-    session.flush()
+    flush(session, f"this {spec.entity}")
     record_change(session, spec.entity, obj.id, "upsert")
     commit(session, f"this {spec.entity}")
     return obj
@@ -118,7 +127,7 @@ def update_record(session: Session, spec: RecordSpec, record_id: int, patch: dic
     values = validate_body(spec, merged) | extra
     if assign(obj, values):
         obj.updated_at = utcnow()
-        session.flush()
+        flush(session, f"this {spec.entity}")
         record_change(session, spec.entity, obj.id, "upsert")
         commit(session, f"this {spec.entity}")
     return obj
