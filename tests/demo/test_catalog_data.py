@@ -8,8 +8,15 @@ import pytest
 DATA = Path(__file__).resolve().parents[2] / "app" / "catalog" / "data"
 BENCHMARK_SUPPLIES = Path("/work/shared/benchmark/zh/supplies.jsonl")
 
-FILES = ["majors.json", "major_groups.json", "regions.json", "industries.json", "education_levels.json",
-         "employment_types.json", "cooperation_kinds.json"]
+FILES = [
+    "majors.json",
+    "major_groups.json",
+    "regions.json",
+    "industries.json",
+    "education_levels.json",
+    "employment_types.json",
+    "cooperation_kinds.json",
+]
 MAJOR_LEVELS = {"secondary_vocational", "higher_vocational", "vocational_bachelor"}
 
 
@@ -29,8 +36,14 @@ def test_file_loads_with_unique_codes(name):
 def test_majors():
     majors = load("majors.json")
     groups = {g["code"] for g in load("major_groups.json")}
-    first_digit_level = {"2": "vocational_bachelor", "3": "vocational_bachelor", "4": "higher_vocational",
-                         "5": "higher_vocational", "6": "secondary_vocational", "7": "secondary_vocational"}
+    first_digit_level = {
+        "2": "vocational_bachelor",
+        "3": "vocational_bachelor",
+        "4": "higher_vocational",
+        "5": "higher_vocational",
+        "6": "secondary_vocational",
+        "7": "secondary_vocational",
+    }
     for m in majors:
         assert m["level"] in MAJOR_LEVELS
         assert m["level"] == first_digit_level[m["code"][0]]
@@ -81,9 +94,21 @@ def test_small_enums():
     assert [r["rank"] for r in levels] == sorted(r["rank"] for r in levels)
     assert {r["code"] for r in levels} == MAJOR_LEVELS | {"bachelor", "master", "doctorate", "any"}
     assert {r["code"]: r["rank"] for r in levels}["any"] == 0
-    assert {r["code"] for r in load("employment_types.json")} == {"full_time", "internship", "apprenticeship",
-                                                                 "part_time"}
+    assert {r["code"] for r in load("employment_types.json")} == {
+        "full_time",
+        "internship",
+        "apprenticeship",
+        "part_time",
+    }
     kinds = load("cooperation_kinds.json")
-    assert {r["code"] for r in kinds} == {"order_class", "apprenticeship", "internship", "training_base",
-                                          "industry_college", "rd_project", "tech_service", "staff_training"}
+    assert {r["code"] for r in kinds} == {
+        "order_class",
+        "apprenticeship",
+        "internship",
+        "training_base",
+        "industry_college",
+        "rd_project",
+        "tech_service",
+        "staff_training",
+    }
     assert all(r["description"] and r["name_en"] for r in kinds)
