@@ -141,3 +141,26 @@ def test_realism(demo):
     for c in demo.cohorts:
         by_year[c["graduation_year"]] = by_year.get(c["graduation_year"], 0) + c["available"]
     assert by_year[TODAY.year] > by_year[TODAY.year - 1] > by_year[TODAY.year - 2]
+
+
+def test_records_validate_against_api_schemas(demo):
+    """Every generated record is accepted by the API's input schemas (minus the demo's linking refs)."""
+    demands = pytest.importorskip("app.demands.schemas")
+    programs = pytest.importorskip("app.programs.schemas")
+    offers = pytest.importorskip("app.offers.schemas")
+    cohorts = pytest.importorskip("app.cohorts.schemas")
+    organizations = pytest.importorskip("app.organizations.schemas")
+
+    def strip(row, *keys):
+        return {k: v for k, v in row.items() if k not in keys}
+
+    for o in demo.organizations:
+        organizations.OrganizationCreate(**strip(o, "ref"))
+    for d in demo.demands:
+        demands.DemandBody(**strip(d, "organization_ref", "external_id"))
+    for p in demo.programs:
+        programs.ProgramBody(**strip(p, "ref", "organization_ref", "external_id"))
+    for o in demo.offers:
+        offers.OfferBody(**strip(o, "organization_ref"))
+    for c in demo.cohorts:
+        cohorts.CohortBody(**strip(c, "program_ref"))
