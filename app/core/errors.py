@@ -118,6 +118,9 @@ def pydantic_errors(raw: list[Any], *, default_location: str = "body") -> list[d
                 field += f"[{part}]"
             else:
                 field += ("." if field else "") + str(part)
+        ctx = err.get("ctx") or {}
+        if not field and isinstance(ctx.get("field"), str):
+            field = ctx["field"]  # a model-level check about one field (core.schemas.field_value_error)
         message = str(err.get("msg", "invalid value"))
         message = message.removeprefix("Value error, ")
         out.append(field_error(field or location, message, code=str(err.get("type", "invalid")), location=location))

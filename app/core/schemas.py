@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 #: Fields a client may echo back from a GET response; ignored on input.
 READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at"})
@@ -32,10 +33,15 @@ class ReadModel(BaseModel):
     updated_at: datetime
 
 
+def field_value_error(field: str, message: str) -> PydanticCustomError:
+    """A cross-field ``value_error`` that names ``field`` (see ``errors.pydantic_errors``)."""
+    return PydanticCustomError("value_error", "{message}", {"field": field, "message": message})
+
+
 def check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
-    """Raise ValueError when both bounds are set and ``low > high``."""
+    """Raise an error on ``low_name`` when both bounds are set and ``low > high``."""
     if low is not None and high is not None and low > high:
-        raise ValueError(f"{low_name} must not be greater than {high_name}")
+        raise field_value_error(low_name, f"{low_name} must not be greater than {high_name}")
 
 
 def check_dates(valid_from: date | None, valid_until: date | None) -> None:

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.core.enums import DemandStatus, EducationLevel, EmploymentType
 from app.core.fields import Count, ExternalId, LongText, RegionCode, Salary, ShortText, StrList, Title
-from app.core.schemas import InputModel, ReadModel, check_dates, check_order
+from app.core.schemas import InputModel, ReadModel, check_dates, check_order, field_value_error
 
 
 class DemandBody(InputModel):
@@ -30,7 +30,7 @@ class DemandBody(InputModel):
     @model_validator(mode="after")
     def _consistent(self) -> DemandBody:
         if not self.description and not self.skills:
-            raise ValueError("a demand needs a description or at least one skill")
+            raise field_value_error("description", "a demand needs a description or at least one skill")
         check_order(self.salary_min, self.salary_max, "salary_min", "salary_max")
         check_dates(self.valid_from, self.valid_until)
         return self

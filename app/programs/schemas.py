@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.core.enums import EducationLevel, RecordStatus
 from app.core.fields import Count, ExternalId, LongText, RegionCode, ShortText, StrList, Title
-from app.core.schemas import InputModel, ReadModel
+from app.core.schemas import InputModel, ReadModel, field_value_error
 
 
 class ProgramBody(InputModel):
@@ -27,7 +27,9 @@ class ProgramBody(InputModel):
     @model_validator(mode="after")
     def _level(self) -> ProgramBody:
         if self.education_level == EducationLevel.any:
-            raise ValueError("education_level of a program must be a concrete level, not 'any'")
+            raise field_value_error(
+                "education_level", "education_level of a program must be a concrete level, not 'any'"
+            )
         return self
 
 
