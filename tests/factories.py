@@ -87,3 +87,53 @@ def make_offer(client: Any, org_id: int, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return _created(client.post("/api/v1/cooperation-offers", json=body))
+
+
+# --- assertion and request helpers -------------------------------------------------------
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors"}
+ERROR_KEYS = {"field", "location", "message", "code"}
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    """Assert an RFC 9457 problem response with ``status``; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) == PROBLEM_KEYS
+    assert body["status"] == status
+    assert body["instance"] == response.request.url.path
+    assert body["type"].startswith("https://talentmatch.example/problems/")
+    return body
+
+
+def error_fields(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(field, location)`` of each entry in a problem's ``errors`` (entries checked for shape)."""
+    for entry in body["errors"]:
+        assert ERROR_KEYS <= set(entry), entry
+        assert entry["message"]
+        assert entry["code"]
+    return [(e["field"], e["location"]) for e in body["errors"]]
+
+
+def row_errors(body: dict[str, Any]) -> list[tuple[int, str]]:
+    """``(row, field)`` of each entry in a bulk-import problem's ``errors``."""
+    error_fields(body)
+    return [(e["row"], e["field"]) for e in body["errors"]]
+
+
+def ids(page: dict[str, Any]) -> list[int]:
+    return [item["id"] for item in page["items"]]
+
+
+def list_ids(client: Any, path: str, **params: Any) -> list[int]:
+    """Ids on one page of a list endpoint (asserting 200)."""
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return ids(response.json())
+
+
+def make_org_row(client: Any, kind: str = "enterprise", **overrides: Any) -> dict[str, Any]:
+    """An organization of ``kind`` with a unique name."""
+    n = next(_seq)
+    return make_org(client, **{"kind": kind, "name": f"测试机构{n}", **overrides})
