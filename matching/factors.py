@@ -1,0 +1,145 @@
+"""Structured factors, each a value in [0, 1] or ``None`` when unknown (neutral).
+
+* education: a demand for level L is fully met by L and up to two levels
+  above (0.9 further above), 0.5 one level below, 0.2 two below, else 0;
+  ``any`` on either side is 1.
+* region: same district 1.0, same city (first 4 digits) 0.8, same province
+  (first 2) 0.5, elsewhere 0.2; unknown on either side is neutral.
+* majors: catalogue codes compare exactly (1.0), by 专业类 (first 4 digits,
+  0.7) or 专业大类 (first 2, 0.3); names compare with rapidfuzz ``WRatio``.
+* skills: share of the demand's skills that the supply covers (fuzzy).
+* industry: overlap / size of the smaller list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .text import normalize
+from .types import EDUCATION_LEVELS
+
+__all__ = [
+    "EDU_ANY",
+    "education_code",
+    "education_compat",
+    "region_code_int",
+    "region_similarity",
+    "major_similarity",
+    "skill_coverage",
+]
+
+EDU_ANY = -1
+_EDU_INDEX = {lvl: i for i, lvl in enumerate(EDUCATION_LEVELS)}
+
+
+def education_code(level: str) -> int:
+    """Integer code of an education level (``any`` → :data:`EDU_ANY`)."""
+    return _EDU_INDEX.get(level, EDU_ANY)
+
+
+def education_compat(demand_code: np.ndarray | int, supply_code: np.ndarray | int) -> np.ndarray:
+    """Vectorised education compatibility of demand and supply level codes."""
+    d = np.asarray(demand_code)
+    s = np.asarray(supply_code)
+    diff = s - d
+    out = np.select(
+        [diff > 2, diff >= 0, diff == -1, diff == -2],
+        [0.9, 1.0, 0.5, 0.2],
+        default=0.0,
+    )
+    return np.where((d == EDU_ANY) | (s == EDU_ANY), 1.0, out).astype(np.float64)
+
+
+def region_code_int(code: str | None) -> int:
+    """Region code as int, ``-1`` for unknown."""
+    return int(code) if code else -1
+
+
+def region_similarity(query_region: int, regions: np.ndarray) -> np.ndarray:
+    """Vectorised region similarity; NaN where either side is unknown."""
+    regions = np.asarray(regions)
+    if query_region < 0:
+        return np.full(len(regions), np.nan)
+    out = np.select(
+        [regions == query_region, regions // 100 == query_region // 100, regions // 10000 == query_region // 10000],
+        [1.0, 0.8, 0.5],
+        default=0.2,
+    )
+    return np.where(regions < 0, np.nan, out)
+
+
+def _is_code(s: str) -> bool:
+    return s.isdigit() and 2 <= len(s) <= 6
+
+
+def major_similarity(
+    wanted: Sequence[str], offered: Sequence[str], *, threshold: float = 85.0
+) -> tuple[float | None, list[tuple[str, str, float]]]:
+    """Best similarity between wanted and offered majors, and the pairs that fired.
+
+    Returns ``(None, [])`` when either side is empty.
+    """
+    if not wanted or not offered:
+        return None, []
+    best = 0.0
+    fired: list[tuple[str, str, float]] = []
+    for w in wanted:
+        wn = normalize(w).replace(" ", "")
+        for o in offered:
+            on = normalize(o).replace(" ", "")
+            if not wn or not on:
+                continue
+            if _is_code(wn) and _is_code(on):
+                if wn == on:
+                    v = 1.0
+                elif len(wn) >= 4 and len(on) >= 4 and wn[:4] == on[:4]:
+                    v = 0.7
+                elif wn[:2] == on[:2]:
+                    v = 0.3
+                else:
+                    v = 0.0
+            elif _is_code(wn) or _is_code(on):
+                continue
+            else:
+                v = fuzz.WRatio(wn, on) / 100.0
+                if v * 100 < threshold:
+                    continue
+            if v > 0:
+                fired.append((w, o, round(v, 4)))
+                best = max(best, v)
+    return best, fired
+
+
+def skill_coverage(
+    demand_skills: Sequence[str], supply_skills: Sequence[str], *, threshold: float = 85.0
+) -> tuple[float | None, list[tuple[str, str, float]], list[str]]:
+    """Share of demand skills covered by supply skills.
+
+    Returns ``(value, fired pairs, missing demand skills)``; value is None
+    when either side has no skills (missing skills are still listed when
+    only the supply side is empty).
+    """
+    if not demand_skills:
+        return None, [], []
+    if not supply_skills:
+        return None, [], list(demand_skills)
+    sup = [(s, normalize(s)) for s in supply_skills]
+    fired: list[tuple[str, str, float]] = []
+    missing: list[str] = []
+    covered = 0.0
+    for d in demand_skills:
+        dn = normalize(d)
+        best, best_s = 0.0, ""
+        for s, sn in sup:
+            v = 100.0 if dn == sn else fuzz.WRatio(dn, sn)
+            if v > best:
+                best, best_s = v, s
+        if best >= threshold:
+            covered += best / 100.0
+            fired.append((d, best_s, round(best / 100.0, 4)))
+        else:
+            missing.append(d)
+    return covered / len(demand_skills), fired, missing

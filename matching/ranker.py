@@ -1,0 +1,269 @@
+"""The :class:`Matcher`: fit on one side's records, rank them for a query record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from .analysis import ANALYZER_VERSION, analyze_doc, query_term_weights
+from .associations import DEFAULT_ASSOCIATION_QUERY_WEIGHTS, AssociationModel, default_associations
+from .explain import Scorer, build_matches
+from .index import Snapshot, build_segment, merge_segments, sufficient
+from .params import MatchParams
+from .synonyms import SynonymTable, default_synonyms, load_synonyms
+from .types import DocTokens, Filters, Match, MatchDoc
+
+__all__ = ["Matcher", "NotFittedError"]
+
+
+class NotFittedError(RuntimeError):
+    """Raised when ranking or updating before :meth:`Matcher.fit`."""
+
+
+class Matcher:
+    """Rank records of one side (e.g. programs) for a query record of the other side.
+
+    Fit one matcher per direction: one on supplies to rank them for a demand,
+    one on demands to rank them for a supply.
+
+    Parameters
+    ----------
+    params : MatchParams, optional
+        Weights and knobs; validated in :meth:`fit`.
+    associations : AssociationModel, None or 'default'
+        Learned query expansion (applied when the query is a demand);
+        ``'default'`` loads the shipped model, ``None`` disables it.
+    synonyms : SynonymTable, optional
+        Overrides the dictionary built from ``params``.
+
+    Attributes
+    ----------
+    snapshot_ : Snapshot
+        The current immutable index (readers take one reference).
+    params_ : MatchParams
+    synonyms_ : SynonymTable
+    associations_ : AssociationModel or None
+
+    Notes
+    -----
+    ``add``/``update``/``remove`` rebuild only the small delta segment and
+    publish a new snapshot atomically; concurrent ``rank`` calls keep using
+    the snapshot they started with. Call :meth:`merge` (e.g. from a
+    background thread) to fold the delta into the main segment; it also runs
+    automatically when the delta exceeds ``max_delta`` records.
+    """
+
+    def __init__(
+        self,
+        *,
+        params: MatchParams | None = None,
+        associations: AssociationModel | None | Literal["default"] = "default",
+        synonyms: SynonymTable | None = None,
+        max_delta: int = 5000,
+    ) -> None:
+        self.params = params
+        self.associations = associations
+        self.synonyms = synonyms
+        self.max_delta = max_delta
+
+    # ----------------------------------------------------------------- fitting
+    def _check_params(self) -> None:
+        params = self.params if self.params is not None else MatchParams()
+        params.validate()
+        if self.max_delta < 1:
+            raise ValueError("max_delta must be >= 1")
+        self.params_ = params
+        if self.synonyms is not None:
+            syn = self.synonyms
+        else:
+            syn = default_synonyms() if params.use_default_synonyms else SynonymTable()
+            for p in params.synonyms_paths:
+                syn = syn.merged(load_synonyms(p))
+        self.synonyms_ = syn
+        if isinstance(self.associations, str):
+            if self.associations != "default":
+                raise ValueError("associations must be an AssociationModel, None or 'default'")
+            self.associations_ = default_associations() if params.use_associations else None
+        else:
+            self.associations_ = self.associations
+
+    def analyze(self, doc: MatchDoc) -> DocTokens:
+        """Tokens of ``doc`` (its stored ``tokens`` when of the current analyzer version)."""
+        if doc.tokens is not None and doc.tokens.version == ANALYZER_VERSION:
+            return doc.tokens
+        params = self.params_ if hasattr(self, "params_") else (self.params or MatchParams())
+        syn = self.synonyms_ if hasattr(self, "synonyms_") else default_synonyms()
+        return analyze_doc(doc, synonyms=syn, lead_chars=params.lead_chars)
+
+    def fit(self, docs: Iterable[MatchDoc]) -> Matcher:
+        """Index ``docs`` (ids must be unique) and return ``self``."""
+        self._check_params()
+        docs = list(docs)
+        ids = [d.id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("document ids must be unique")
+        tokens = [self.analyze(d) for d in docs]
+        p = self.params_
+        main, avg = build_segment(
+            docs, tokens, field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens
+        )
+        delta, _ = build_segment(
+            [], [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=avg
+        )
+        self._lock = threading.Lock()
+        self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
+        return self
+
+    def _require_fitted(self) -> Snapshot:
+        snap = getattr(self, "snapshot_", None)
+        if snap is None:
+            raise NotFittedError("call fit() first")
+        return snap
+
+    @property
+    def n_docs_(self) -> int:
+        """Number of live indexed documents."""
+        return self._require_fitted().n_live
+
+    # ----------------------------------------------------------- live updates
+    def _publish(
+        self, snap: Snapshot, delta_docs: Sequence[MatchDoc], delta_tokens: Sequence[DocTokens], dead: frozenset[int]
+    ) -> None:
+        p = self.params_
+        delta, _ = build_segment(
+            delta_docs,
+            delta_tokens,
+            field_weights=p.doc_field_weights,
+            k1=p.k1,
+            b=p.b,
+            min_tokens=p.min_tokens,
+            avg_len=snap.avg_len,
+        )
+        dead_mask = np.isin(snap.main.ids, np.fromiter(dead, dtype=np.int64, count=len(dead)))
+        n_live = int(snap.main.n - dead_mask.sum() + delta.n)
+        self.snapshot_ = Snapshot(
+            snap.main,
+            delta,
+            dead,
+            dead_mask,
+            tuple(delta_docs),
+            tuple(delta_tokens),
+            snap.avg_len,
+            n_live,
+            snap.version + 1,
+        )
+        if delta.n > self.max_delta:
+            self._merge_locked()
+
+    def upsert(self, docs: Iterable[MatchDoc]) -> None:
+        """Add new records or replace existing ones (by id)."""
+        self._require_fitted()
+        new = list(docs)
+        if len({d.id for d in new}) != len(new):
+            raise ValueError("document ids must be unique")
+        new_tokens = [self.analyze(d) for d in new]
+        with self._lock:
+            snap = self.snapshot_
+            new_ids = {d.id for d in new}
+            main_ids = set(snap.main.ids.tolist())
+            dead = snap.dead | frozenset(i for i in new_ids if i in main_ids)
+            kept = [(d, t) for d, t in zip(snap.delta_docs, snap.delta_tokens, strict=True) if d.id not in new_ids]
+            docs_ = [d for d, _ in kept] + new
+            toks_ = [t for _, t in kept] + new_tokens
+            self._publish(snap, docs_, toks_, dead)
+
+    add = upsert
+    update = upsert
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove records by id (unknown ids are ignored)."""
+        self._require_fitted()
+        gone = set(ids)
+        with self._lock:
+            snap = self.snapshot_
+            main_ids = set(snap.main.ids.tolist())
+            dead = snap.dead | frozenset(i for i in gone if i in main_ids)
+            kept = [(d, t) for d, t in zip(snap.delta_docs, snap.delta_tokens, strict=True) if d.id not in gone]
+            self._publish(snap, [d for d, _ in kept], [t for _, t in kept], dead)
+
+    def merge(self) -> None:
+        """Fold the delta segment into the main one and drop tombstones."""
+        self._require_fitted()
+        with self._lock:
+            self._merge_locked()
+
+    def _merge_locked(self) -> None:
+        snap = self.snapshot_
+        p = self.params_
+        main = merge_segments(snap.main, snap.delta, snap.dead)
+        delta, _ = build_segment(
+            [], [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=snap.avg_len
+        )
+        self.snapshot_ = Snapshot(
+            main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1
+        )
+
+    # ---------------------------------------------------------------- ranking
+    def query_terms(self, query: MatchDoc) -> tuple[dict[str, float], dict[str, float]]:
+        """``(query terms, expansion terms)`` with their raw weights, for inspection.
+
+        The learned expansion applies only to demand queries (it maps demand
+        vocabulary to supply vocabulary).
+        """
+        self._require_fitted()
+        return self._query_terms(self.analyze(query), expand=query.kind == "demand")
+
+    def _query_terms(self, toks: DocTokens, *, expand: bool) -> tuple[dict[str, float], dict[str, float]]:
+        p = self.params_
+        qw = query_term_weights(toks, p.query_field_weights)
+        ew: dict[str, float] = {}
+        if expand and self.associations_ is not None and p.association_weight > 0:
+            ew = self.associations_.expand(
+                toks, weights=DEFAULT_ASSOCIATION_QUERY_WEIGHTS, max_terms=p.max_expansion_terms
+            )
+        return qw, ew
+
+    def rank(
+        self,
+        query: MatchDoc,
+        *,
+        top_k: int = 10,
+        offset: int = 0,
+        filters: Filters | None = None,
+        as_of: dt.date | None = None,
+    ) -> tuple[list[Match], int]:
+        """Rank the indexed records for ``query``.
+
+        Parameters
+        ----------
+        query : MatchDoc
+            A demand (to rank supplies) or a supply (to rank demands); its
+            own id is excluded from the results.
+        top_k : int, default 10
+            Page size.
+        offset : int, default 0
+            Results to skip (pagination).
+        filters : Filters, optional
+        as_of : datetime.date, optional
+            Day for the validity-window check (default: today).
+
+        Returns
+        -------
+        matches : list of Match
+            Best first; ties broken by ascending id. Scored matches come
+            before records with insufficient data (score None).
+        total : int
+            Number of records that matched the query and the filters.
+        """
+        snap = self._require_fitted()
+        if top_k < 0 or offset < 0:
+            raise ValueError("top_k and offset must be >= 0")
+        toks = self.analyze(query)
+        qw, ew = self._query_terms(toks, expand=query.kind == "demand")
+        scorer = Scorer(snap, self.params_, query, toks, qw, ew, query_ok=sufficient(toks, self.params_.min_tokens))
+        day = (as_of or dt.date.today()).toordinal()
+        return build_matches(scorer, filters or Filters(), day, top_k, offset)

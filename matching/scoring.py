@@ -1,0 +1,160 @@
+"""Scoring primitives: BM25F term weights, query weighting and score accumulation.
+
+The text relevance used by :class:`matching.Matcher` is a BM25F variant:
+
+* a document's term frequency is the field-weighted sum of its per-field
+  frequencies (title counts more than description, skills and majors are
+  fields of their own);
+* the stored value per (term, document) is the BM25 saturation
+  ``tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avg_len))``, in
+  ``[0, k1 + 1)``;
+* the query side is a weighted bag of terms (sublinear tf, title and the
+  leading sentence of the description weigh more than the rest), multiplied
+  by the term's idf at query time, so idf can follow incremental updates.
+
+Scores are accumulated only over the posting lists of the query terms
+(a term-major CSR matrix), never over the whole collection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["weighted_tf", "saturation_matrix", "idf", "accumulate", "top_k_indices"]
+
+
+def weighted_tf(fields: Mapping[str, Sequence[str]], weights: Mapping[str, float]) -> dict[str, float]:
+    """Return field-weighted term frequencies.
+
+    Parameters
+    ----------
+    fields : mapping of str to sequence of str
+        Tokens per field name.
+    weights : mapping of str to float
+        Weight per field name; fields missing from ``weights`` are ignored.
+
+    Returns
+    -------
+    dict
+        ``term -> sum over fields of weight * count``.
+    """
+    tf: dict[str, float] = {}
+    for name, toks in fields.items():
+        w = weights.get(name, 0.0)
+        if w <= 0.0:
+            continue
+        for t in toks:
+            tf[t] = tf.get(t, 0.0) + w
+    return tf
+
+
+def saturation_matrix(
+    docs_tf: Sequence[Mapping[str, float]],
+    vocab: dict[str, int],
+    *,
+    k1: float,
+    b: float,
+    avg_len: float | None = None,
+    grow_vocab: bool = True,
+) -> tuple[sp.csr_matrix, np.ndarray, float]:
+    """Build the term-major BM25 saturation matrix.
+
+    Parameters
+    ----------
+    docs_tf : sequence of mapping
+        Weighted term frequencies per document (see :func:`weighted_tf`).
+    vocab : dict
+        ``term -> row``; new terms are appended when ``grow_vocab``.
+    k1, b : float
+        BM25 parameters.
+    avg_len : float, optional
+        Average weighted length to normalise with (default: of ``docs_tf``).
+    grow_vocab : bool, default True
+        Add unseen terms to ``vocab``; otherwise they are dropped.
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix of shape (len(vocab), len(docs_tf))
+        float32 saturation values, rows are terms.
+    df : ndarray of shape (len(vocab),)
+        Document frequency per term.
+    avg_len : float
+        The average length used.
+    """
+    lengths = np.fromiter((sum(d.values()) for d in docs_tf), dtype=np.float64, count=len(docs_tf))
+    if avg_len is None:
+        avg_len = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for j, d in enumerate(docs_tf):
+        norm = k1 * (1.0 - b + b * lengths[j] / avg_len)
+        for t, f in d.items():
+            r = vocab.get(t)
+            if r is None:
+                if not grow_vocab:
+                    continue
+                r = vocab[t] = len(vocab)
+            rows.append(r)
+            cols.append(j)
+            vals.append(f * (k1 + 1.0) / (f + norm))
+    m = sp.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=(len(vocab), len(docs_tf)),
+    )
+    m.sum_duplicates()
+    m.sort_indices()
+    df = np.diff(m.indptr).astype(np.float64)
+    return m, df, float(avg_len)
+
+
+def idf(df: np.ndarray | float, n_docs: int) -> np.ndarray | float:
+    """BM25 idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``, always positive."""
+    return np.log1p((n_docs - np.asarray(df) + 0.5) / (np.asarray(df) + 0.5))
+
+
+def accumulate(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum ``weights[i] * matrix[rows[i]]`` into a dense score vector.
+
+    Only the posting lists of ``rows`` are read, so the cost is the total
+    posting length of the query terms plus one pass over ``n_docs``.
+    """
+    n = matrix.shape[1]
+    if len(rows) == 0 or n == 0:
+        return np.zeros(n, dtype=np.float64)
+    ip = matrix.indptr
+    starts = ip[rows]
+    ends = ip[rows + 1]
+    lens = ends - starts
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(n, dtype=np.float64)
+    idx = np.concatenate([matrix.indices[s:e] for s, e in zip(starts, ends, strict=True)])
+    val = np.concatenate([matrix.data[s:e] for s, e in zip(starts, ends, strict=True)]).astype(np.float64)
+    val *= np.repeat(weights.astype(np.float64), lens)
+    return np.bincount(idx, weights=val, minlength=n)
+
+
+def top_k_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best scores, best first, ties broken by ascending id."""
+    n = len(scores)
+    if k <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < n:
+        part = np.argpartition(-scores, k - 1)[:k]
+        kth = scores[part].min()
+        # include every element tied with the k-th score so the id tie-break is exact
+        part = np.flatnonzero(scores >= kth)
+    else:
+        part = np.arange(n)
+    order = np.lexsort((ids[part], -scores[part]))
+    return part[order][:k]
+
+
+def sublinear(count: float) -> float:
+    """``1 + log(count)`` for positive counts, else 0."""
+    return 1.0 + math.log(count) if count > 0 else 0.0

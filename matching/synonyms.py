@@ -1,0 +1,116 @@
+"""Synonym / alias dictionary.
+
+The shipped dictionary is ``matching/data/synonyms.txt``; operators can add
+their own files in the same format (see that file's header). Expansion works
+on normalised text: every alias found in the text appends its canonical
+name (``=`` groups) or the other members (``~`` groups), so a record saying
+``汽修`` and a query saying ``汽车维修`` share terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .text import normalize
+
+__all__ = ["SynonymTable", "load_synonyms", "default_synonyms"]
+
+_ASCII_WORD = re.compile(r"^[a-z0-9+#. ]+$")
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """Immutable alias → expansions mapping with a compiled matcher.
+
+    Parameters
+    ----------
+    mapping : tuple of (alias, expansions) pairs
+        Normalised alias and the normalised strings it expands to.
+    """
+
+    mapping: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        aliases = sorted((a for a, _ in self.mapping), key=lambda a: (-len(a), a))
+        parts = []
+        for a in aliases:
+            esc = re.escape(a)
+            # Latin aliases must be whole words; CJK aliases match anywhere.
+            parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if _ASCII_WORD.match(a) else esc)
+        object.__setattr__(self, "_re", re.compile("|".join(parts)) if parts else None)
+        object.__setattr__(self, "_map", dict(self.mapping))
+
+    def __len__(self) -> int:
+        return len(self.mapping)
+
+    def expand(self, normalized_text: str) -> tuple[str, tuple[str, ...]]:
+        """Return ``(text + expansions, applied)`` for already normalised text.
+
+        ``applied`` lists ``"alias→expansion"`` strings, sorted, for explanations.
+        """
+        rx = self._re  # type: ignore[attr-defined]
+        if rx is None or not normalized_text:
+            return normalized_text, ()
+        found = sorted(set(rx.findall(normalized_text)))
+        if not found:
+            return normalized_text, ()
+        extra: list[str] = []
+        applied: list[str] = []
+        for alias in found:
+            for target in self._map[alias]:  # type: ignore[attr-defined]
+                extra.append(target)
+                applied.append(f"{alias}→{target}")
+        return normalized_text + " " + " ".join(extra), tuple(sorted(set(applied)))
+
+    def merged(self, other: SynonymTable) -> SynonymTable:
+        """A new table with ``other``'s entries added (expansions are unioned)."""
+        acc: dict[str, set[str]] = {a: set(e) for a, e in self.mapping}
+        for a, e in other.mapping:
+            acc.setdefault(a, set()).update(e)
+        return SynonymTable(tuple(sorted((a, tuple(sorted(e))) for a, e in acc.items())))
+
+
+def parse_synonyms(lines: Iterable[str]) -> SynonymTable:
+    """Parse the dictionary format (see ``matching/data/synonyms.txt``)."""
+    acc: dict[str, set[str]] = {}
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        if "=" in line:
+            canon_raw, aliases_raw = line.split("=", 1)
+            canon = normalize(canon_raw)
+            for a in aliases_raw.split(","):
+                alias = normalize(a)
+                if alias and canon and alias != canon:
+                    acc.setdefault(alias, set()).add(canon)
+        elif "~" in line:
+            members = [normalize(m) for m in line.split("~")]
+            members = [m for m in members if m]
+            for m in members:
+                acc.setdefault(m, set()).update(x for x in members if x != m)
+        else:
+            raise ValueError(f"synonym line has neither '=' nor '~': {raw!r}")
+    return SynonymTable(tuple(sorted((a, tuple(sorted(e))) for a, e in acc.items())))
+
+
+def load_synonyms(path: str | Path) -> SynonymTable:
+    """Load an operator's synonym file (UTF-8, same format as the shipped one)."""
+    with open(path, encoding="utf-8") as f:
+        return parse_synonyms(f)
+
+
+_DEFAULT: SynonymTable | None = None
+
+
+def default_synonyms() -> SynonymTable:
+    """The dictionary shipped in ``matching/data/synonyms.txt`` (parsed once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        text = resources.files("matching").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+        _DEFAULT = parse_synonyms(text.splitlines())
+    return _DEFAULT
