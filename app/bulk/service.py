@@ -37,8 +37,9 @@ def bulk_upsert(
 ) -> BulkResult:
     """Validate every row, then create or update them all at once; any bad row writes nothing."""
     valid, errors = _validate_rows(upsert_schema, rows, default_organization_id)
-    if not errors:
-        errors = _check_keys_and_owners(session, spec, valid)
+    # Owner and duplicate-key checks run on the rows that passed validation, so the report
+    # lists every bad row whatever is wrong with it.
+    errors = sorted(errors + _check_keys_and_owners(session, spec, valid), key=lambda e: e["row"])
     if errors:
         shown = errors[:MAX_REPORTED_ERRORS]
         bad_rows = len({e["row"] for e in errors})
