@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     bulk_max_records: int = Field(default=10_000, ge=1)
     environment: str = Field(default="local", description="local, demo, test or production")
 
+    # Supply-demand analytics (each overridable per request by a query parameter of the same name
+    # without the ``analytics_`` prefix).
+    analytics_shortage_ratio: float = Field(default=1.2, gt=0, description="Shortage (紧缺) if demand/supply >= this")
+    analytics_surplus_ratio: float = Field(default=0.8, ge=0, description="Surplus (过剩) if demand/supply <= this")
+    analytics_red_ratio: float = Field(default=0.5, ge=0, description="Strong surplus signal for major warnings")
+    analytics_min_demand: int = Field(default=10, ge=0, description="Below this demand AND min_supply: low confidence")
+    analytics_min_supply: int = Field(default=10, ge=0, description="Below this supply AND min_demand: low confidence")
+    analytics_unplaced_share: float = Field(default=0.3, ge=0, le=1, description="Warn if available/graduates >= this")
+    analytics_trend_drop: float = Field(default=0.1, ge=0, description="Warn if the ratio falls by this share a year")
+    analytics_trend_years: int = Field(default=3, ge=2, le=10, description="Years of history for warning trends")
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

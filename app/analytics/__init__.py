@@ -1,0 +1,1 @@
+"""Supply-demand analytics: gaps, shortages and surpluses, major warnings, forecasts, fit report."""
