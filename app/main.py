@@ -13,6 +13,8 @@ from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.config import get_settings
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
+from app.core.middleware import RequestIdMiddleware, SecurityHeadersMiddleware
+from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
 
 DESCRIPTION = """
@@ -20,6 +22,11 @@ DESCRIPTION = """
 
 Enterprises publish job demands (岗位需求); schools publish programs (专业), graduate cohorts
 and cooperation offers (校企合作). Every error is an RFC 9457 problem document.
+
+**Authentication.** Send `Authorization: Bearer <token>` (an access token from
+`POST /api/v1/auth/token`, an API key, or an access token of the configured OpenID Connect
+provider) or `X-API-Key: <key>`. Click *Authorize* to try it here. Catalogs and health checks
+are public. See docs/SECURITY.md for roles and tenant rules.
 """
 
 
@@ -38,6 +45,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     register_exception_handlers(app)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -47,6 +55,9 @@ def create_app() -> FastAPI:
             expose_headers=["X-Request-ID", "X-Upsert-Outcome"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: every response, errors included, carries the request id and security headers.
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.behind_https)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(api_router)
     return app

@@ -36,6 +36,10 @@ else:
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Cheap password hashing and no rate limit by default; the auth tests switch them back on.
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "1024")
+os.environ.setdefault("RATE_LIMIT_PER_MINUTE", "0")
 
 
 def _migrate() -> None:
@@ -75,17 +79,59 @@ def _empty_tables(_schema: None) -> Iterator[None]:
 
     with get_engine().begin() as conn:
         for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name == "audit_log" and conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE audit_log"))  # DELETE is refused by the append-only trigger
+            else:
+                conn.execute(table.delete())
 
 
 @pytest.fixture
-def client() -> Iterator[object]:
+def anon_client() -> Iterator[object]:
+    """A client without credentials."""
     from fastapi.testclient import TestClient
 
     from app.main import app
 
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture
+def client() -> Iterator[object]:
+    """A client authenticated as a platform admin (default ``Authorization`` header).
+
+    Other identities: ``auth_headers(client, role=..., organization_id=...)`` and
+    ``api_key_headers(client, organization_id, role=...)`` from ``tests/factories.py``, or the
+    ``client_as`` fixture.
+    """
+    from factories import auth_headers
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    with TestClient(app) as c:
+        c.headers.update(auth_headers(c, role="platform_admin"))
+        yield c
+
+
+@pytest.fixture
+def client_as() -> Iterator[object]:
+    """``client_as(role, organization_id=None)``: a new client with its own identity's credentials."""
+    from contextlib import ExitStack
+
+    from factories import auth_headers
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    with ExitStack() as stack:
+
+        def make(role: str, organization_id: int | None = None, **kwargs: object) -> TestClient:
+            c = stack.enter_context(TestClient(app))
+            c.headers.update(auth_headers(c, role=role, organization_id=organization_id, **kwargs))
+            return c
+
+        yield make
 
 
 @pytest.fixture

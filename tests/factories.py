@@ -137,3 +137,53 @@ def make_org_row(client: Any, kind: str = "enterprise", **overrides: Any) -> dic
     """An organization of ``kind`` with a unique name."""
     n = next(_seq)
     return make_org(client, **{"kind": kind, "name": f"测试机构{n}", **overrides})
+
+
+# --- identities ----------------------------------------------------------------------------
+
+TEST_PASSWORD = "Correct-Horse-42"
+
+
+def make_user(
+    role: str = "org_editor", organization_id: int | None = None, *, email: str | None = None,
+    password: str = TEST_PASSWORD, is_active: bool = True,
+) -> dict[str, Any]:
+    """A user account written straight to the database; returns ``{"id", "email", "password", ...}``."""
+    from app.auth.models import User
+    from app.auth.security import hash_secret
+    from app.db.session import get_sessionmaker
+
+    email = email or f"user{next(_seq)}@example.test"
+    with get_sessionmaker()() as session:
+        user = User(email=email, full_name="Test user", role=role, organization_id=organization_id,
+                    password_hash=hash_secret(password), is_active=is_active, failed_logins=0)
+        session.add(user)
+        session.commit()
+        return {"id": user.id, "email": email, "password": password, "role": role,
+                "organization_id": organization_id}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def auth_headers(client: Any, role: str = "org_editor", organization_id: int | None = None, **kwargs: Any) -> dict[str, str]:
+    """Headers of a fresh user with ``role`` in ``organization_id`` (an access token, as after login)."""
+    from app.auth.security import create_access_token
+
+    user = make_user(role, organization_id, **kwargs)
+    token, _ = create_access_token(user["id"], role=role, organization_id=organization_id)
+    return bearer(token)
+
+
+def api_key_headers(client: Any, organization_id: int, role: str = "org_editor", **body: Any) -> dict[str, str]:
+    """Create an API key through the API (``client`` must be allowed to) and return ``X-API-Key`` headers."""
+    created = _created(client.post(f"/api/v1/organizations/{organization_id}/api-keys",
+                                   json={"name": f"key {next(_seq)}", "role": role, **body}))
+    return {"X-API-Key": created["key"]}
+
+
+def login(client: Any, email: str, password: str = TEST_PASSWORD) -> Any:
+    """``POST /api/v1/auth/token`` with the OAuth2 password form; returns the response."""
+    return client.post("/api/v1/auth/token", data={"username": email, "password": password},
+                       headers={"Authorization": ""})

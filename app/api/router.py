@@ -1,8 +1,15 @@
-"""Mount every domain router under ``/api/v1``."""
+"""Mount every domain router under ``/api/v1``.
 
-from fastapi import APIRouter
+Routers in ``PROTECTED`` need credentials (``require_principal``: 401 without them); add new
+domain routers there. Only the catalogs and the login endpoints are public.
+"""
+
+from fastapi import APIRouter, Depends
 
 from app.analytics.router import router as analytics_router
+from app.audit.router import router as audit_router
+from app.auth.deps import require_principal
+from app.auth.router import auth_router, org_identity_router
 from app.catalog.router import router as catalog_router
 from app.cohorts.router import router as cohorts_router
 from app.demands.router import router as demands_router
@@ -11,15 +18,21 @@ from app.organizations.router import router as organizations_router
 from app.placements.router import router as placements_router
 from app.programs.router import router as programs_router
 
-api_router = APIRouter(prefix="/api/v1")
-for _router in (
+PUBLIC = (catalog_router, auth_router)
+PROTECTED = (
     organizations_router,
+    org_identity_router,
     demands_router,
     programs_router,
     cohorts_router,
     offers_router,
-    catalog_router,
+    audit_router,
     placements_router,
     analytics_router,
-):
+)
+
+api_router = APIRouter(prefix="/api/v1")
+for _router in PUBLIC:
     api_router.include_router(_router)
+for _router in PROTECTED:
+    api_router.include_router(_router, dependencies=[Depends(require_principal)])

@@ -7,7 +7,9 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from app.api.crud import redact
 from app.api.deps import SessionDep, SettingsDep
+from app.auth.deps import PrincipalDep
 from app.bulk.parsing import SUPPORTED, parse_rows
 from app.bulk.service import BulkResult, bulk_upsert
 from app.core.records import RecordSpec
@@ -44,12 +46,16 @@ def add_sync_routes(
         responses={201: {"description": "Created"}, 200: {"description": "Replaced or unchanged"}},
     )
     def put_external(
-        external_id: ExternalIdPath, body: upsert_schema, session: SessionDep, response: Response  # type: ignore[valid-type]
+        external_id: ExternalIdPath,
+        body: upsert_schema,  # type: ignore[valid-type]
+        session: SessionDep,
+        response: Response,
+        principal: PrincipalDep,
     ) -> Any:
-        obj, outcome = upsert(session, external_id.strip(), body)
+        obj, outcome = upsert(session, external_id.strip(), body, actor=principal)
         response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
         response.headers["X-Upsert-Outcome"] = outcome
-        return read_schema.model_validate(obj)
+        return redact(read_schema.model_validate(obj), principal)
 
     @router.post(
         "/bulk",
@@ -58,7 +64,8 @@ def add_sync_routes(
         description=(
             f"Upserts up to the configured maximum of records by (organization_id, external_id) in one "
             f"transaction. Content types: {', '.join(SUPPORTED)}. In CSV, list fields separate items with ';'. "
-            "One bad row rejects the whole batch with 422 listing every bad row."
+            "One bad row rejects the whole batch with 422 listing every bad row. The owner is the caller's "
+            "organization; rows naming another organization reject the batch with 403."
         ),
         openapi_extra=_BULK_BODY,
     )
@@ -66,6 +73,7 @@ def add_sync_routes(
         request: Request,
         session: SessionDep,
         settings: SettingsDep,
+        principal: PrincipalDep,
         organization_id: Annotated[int | None, Query(ge=1, description="Owner for rows that do not name one")] = None,
     ) -> Any:
         body = await request.body()
@@ -74,5 +82,5 @@ def add_sync_routes(
         )
         # Parsing and the database work are CPU/IO-bound: keep them off the event loop.
         return await run_in_threadpool(
-            bulk_upsert, session, spec, upsert_schema, rows, default_organization_id=organization_id
+            bulk_upsert, session, spec, upsert_schema, rows, default_organization_id=organization_id, actor=principal
         )

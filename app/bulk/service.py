@@ -8,10 +8,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from app.audit.service import record_audit
+from app.auth.principal import Principal
 from app.bulk.parsing import Row
 from app.changes.service import record_changes
-from app.core import records
-from app.core.errors import InvalidInput, field_error, pydantic_errors
+from app.core import records, tenancy
+from app.core.errors import Forbidden, InvalidInput, field_error, pydantic_errors
 from app.db.base import utcnow
 from app.organizations.models import Organization
 
@@ -34,9 +36,17 @@ def bulk_upsert(
     rows: list[Row],
     *,
     default_organization_id: int | None = None,
+    actor: Principal | None = None,
 ) -> BulkResult:
-    """Validate every row, then create or update them all at once; any bad row writes nothing."""
+    """Validate every row, then create or update them all at once; any bad row writes nothing.
+
+    For an organization's credentials every row belongs to that organization: a row naming
+    another one rejects the batch with 403 (nothing is written).
+    """
+    if actor is not None and not actor.is_platform_admin:
+        default_organization_id = tenancy.resolve_owner(actor, default_organization_id)
     valid, errors = _validate_rows(upsert_schema, rows, default_organization_id)
+    _check_tenant(actor, valid)
     # Owner and duplicate-key checks run on the rows that passed validation, so the report
     # lists every bad row whatever is wrong with it.
     errors = sorted(errors + _check_keys_and_owners(session, spec, valid), key=lambda e: e["row"])
@@ -46,6 +56,7 @@ def bulk_upsert(
         raise InvalidInput(f"{bad_rows} of {len(rows)} record(s) are invalid; nothing was imported", errors=shown)
 
     existing = _load_existing(session, spec, [(org, ext) for _, org, ext, _ in valid])
+    _check_publishable(session, valid, existing)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     results: list[tuple[int, str, Any, str]] = []
     changed = []
@@ -69,9 +80,53 @@ def bulk_upsert(
             changed.append(obj)
     session.flush()
     record_changes(session, spec.entity, [obj.id for obj in changed], "upsert")
+    owners = {org for _, org, _, _ in valid}
+    record_audit(
+        session, actor, "bulk_import", spec.entity, None,
+        {"total": len(rows), **counts,
+         "created_ids": [obj.id for _, _, obj, o in results if o == "created"],
+         "updated_ids": [obj.id for _, _, obj, o in results if o == "updated"],
+         "organization_ids": sorted(owners)},
+        organization_id=next(iter(owners)) if len(owners) == 1 else None,
+    )
     records.commit(session, "this batch")
     items = [{"row": n, "external_id": e, "id": obj.id, "outcome": o} for n, e, obj, o in results]
     return BulkResult(total=len(rows), items=items, **counts)
+
+
+def _check_tenant(actor: Principal | None, valid: list[tuple[int, int, str, dict[str, Any]]]) -> None:
+    if actor is None or actor.is_platform_admin:
+        return
+    errors = [
+        {"row": number, **field_error("organization_id", f"you may only import records of organization "
+                                      f"{actor.organization_id}", code="forbidden")}
+        for number, org_id, _, _ in valid if not actor.can_write_for(org_id)
+    ]
+    if errors:
+        raise Forbidden(f"{len(errors)} record(s) name another organization; nothing was imported",
+                        errors=errors[:MAX_REPORTED_ERRORS])
+
+
+def _check_publishable(
+    session: Session, valid: list[tuple[int, int, str, dict[str, Any]]], existing: dict[tuple[int, str], Any]
+) -> None:
+    """Unverified organizations may import drafts only (existing published records may be updated)."""
+    org_ids = {org_id for _, org_id, _, _ in valid}
+    unverified = set(session.scalars(
+        select(Organization.id).where(Organization.id.in_(org_ids), Organization.verified.is_(False))
+    ))
+    errors = []
+    for number, org_id, ext_id, values in valid:
+        status = getattr(values.get("status"), "value", values.get("status"))
+        if org_id not in unverified or status in (None, tenancy.DRAFT):
+            continue
+        old = existing.get((org_id, ext_id))
+        if old is None or old.status == tenancy.DRAFT:
+            errors.append({"row": number, **field_error(
+                "status", f"organization {org_id} is not verified yet: import drafts only", code="not_verified")})
+    if errors:
+        raise Forbidden(f"{len(errors)} record(s) would be published by an unverified organization; "
+                        "nothing was imported", errors=errors[:MAX_REPORTED_ERRORS])
 
 
 def _validate_rows(
@@ -93,6 +148,11 @@ def _validate_rows(
         org_id = values.pop("organization_id")
         if not ext_id:
             errors.append({"row": row.number, **field_error("external_id", "external_id is required in a bulk import")})
+            continue
+        if org_id is None:
+            errors.append({"row": row.number, **field_error(
+                "organization_id", "name the owning organization (in the row or the organization_id parameter)",
+                code="missing")})
             continue
         valid.append((row.number, org_id, ext_id, values))
     return valid, errors

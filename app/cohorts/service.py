@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
 from app.changes.service import record_changes
 from app.cohorts.models import Cohort
 from app.cohorts.schemas import CohortBody, CohortCreate, CohortFilters
@@ -16,6 +17,7 @@ from app.core.enums import OWNER_KINDS
 from app.core.errors import InvalidInput
 from app.core.listing import apply_sort, region_filter
 from app.core.pagination import PageParams, paginate
+from app.programs import service as program_service
 from app.programs.models import Program
 
 SPEC = records.RecordSpec(
@@ -24,30 +26,39 @@ SPEC = records.RecordSpec(
     body_schema=CohortBody,
     owner_kinds=OWNER_KINDS["cohort"],
     sortable=("created_at", "updated_at", "graduation_year", "graduates", "available"),
+    # A cohort is a draft while its program is (it has no status of its own).
+    draft_clause=lambda: Cohort.program_id.in_(select(Program.id).where(Program.status == "draft")),
 )
 
 
-def create_cohort(session: Session, body: CohortCreate) -> Cohort:
-    program = session.get(Program, body.program_id)
+def create_cohort(session: Session, body: CohortCreate, *, actor: Principal | None = None) -> Cohort:
+    """Add a cohort to a program; it belongs to the program's school (whose writers alone may add it)."""
+    program = session.scalars(
+        records.tenancy.restrict_visible(select(Program).where(Program.id == body.program_id),
+                                         program_service.SPEC, actor)
+    ).first()
     if program is None:
         raise InvalidInput.field("program_id", f"program {body.program_id} does not exist")
+    records.tenancy.check_can_write(actor, program.organization_id)
     values = body.model_dump()
     values["organization_id"] = program.organization_id
     if values.get("region_code") is None:
         values["region_code"] = program.region_code
-    return records.create_record(session, SPEC, values)
+    return records.create_record(session, SPEC, values, actor=actor)
 
 
-def get_cohort(session: Session, cohort_id: int) -> Cohort:
-    return records.get_record(session, SPEC, cohort_id)
+def get_cohort(session: Session, cohort_id: int, *, actor: Principal | None = None) -> Cohort:
+    return records.get_record(session, SPEC, cohort_id, actor=actor)
 
 
-def update_cohort(session: Session, cohort_id: int, patch: dict[str, Any]) -> Cohort:
-    return records.update_record(session, SPEC, cohort_id, patch)
+def update_cohort(
+    session: Session, cohort_id: int, patch: dict[str, Any], *, actor: Principal | None = None
+) -> Cohort:
+    return records.update_record(session, SPEC, cohort_id, patch, actor=actor)
 
 
-def delete_cohort(session: Session, cohort_id: int, *, cascade: bool = False) -> None:
-    records.delete_record(session, SPEC, cohort_id)
+def delete_cohort(session: Session, cohort_id: int, *, cascade: bool = False, actor: Principal | None = None) -> None:
+    records.delete_record(session, SPEC, cohort_id, actor=actor)
 
 
 def delete_cohorts(session: Session, cohorts: Iterable[Cohort]) -> None:
@@ -60,8 +71,10 @@ def delete_cohorts(session: Session, cohorts: Iterable[Cohort]) -> None:
     record_changes(session, "cohort", ids, "delete")
 
 
-def list_cohorts(session: Session, filters: CohortFilters, page: PageParams) -> tuple[Sequence[Cohort], int]:
-    stmt = select(Cohort)
+def list_cohorts(
+    session: Session, filters: CohortFilters, page: PageParams, *, actor: Principal | None = None
+) -> tuple[Sequence[Cohort], int]:
+    stmt = records.tenancy.restrict_visible(select(Cohort), SPEC, actor)
     f = filters
     if f.program_id is not None:
         stmt = stmt.where(Cohort.program_id == f.program_id)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+
+#: Used when SECRET_KEY is unset outside production: random per process, so tokens signed with it
+#: do not survive a restart and are not shared between workers (production must set SECRET_KEY).
+_PROCESS_SECRET = secrets.token_urlsafe(48)
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "change_me", "changethis", "secret", "dev", "development",
+                        "test", "please-change-me", "your-secret-key", "replace-me"}
 
 
 class Settings(BaseSettings):
@@ -44,12 +51,62 @@ class Settings(BaseSettings):
     analytics_trend_drop: float = Field(default=0.1, ge=0, description="Warn if the ratio falls by this share a year")
     analytics_trend_years: int = Field(default=3, ge=2, le=10, description="Years of history for warning trends")
 
-    @field_validator("cors_origins", mode="before")
+    # --- authentication (see docs/SECURITY.md) ---
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs access tokens and keys refresh-token hashes. Required (>= 32 chars) in production.",
+    )
+    jwt_issuer: str = "talentmatch"
+    jwt_audience: str = "talentmatch-api"
+    access_token_ttl_seconds: int = Field(default=900, ge=30)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60)
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins before the account is locked")
+    login_lockout_seconds: int = Field(default=900, ge=1)
+    password_min_length: int = Field(default=10, ge=8)
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+    allow_anonymous_read: bool = Field(default=False, description="Let callers without credentials GET published records")
+    api_key_verify_cache_seconds: int = Field(default=300, ge=0)
+    # External OpenID Connect provider (统一认证); disabled while oidc_issuer is empty.
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    oidc_jwks_file: str = ""
+    oidc_algorithms: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["RS256", "ES256"])
+    oidc_role_claim: str = "talentmatch_role"
+    oidc_org_claim: str = Field(default="talentmatch_org", description="Claim holding the organization's code")
+    oidc_default_role: str = "viewer"
+    oidc_allowed_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["planner", "org_admin", "org_editor", "viewer"]
+    )
+    # --- rate limiting: per principal (or client address when anonymous), per process ---
+    rate_limit_per_minute: int = Field(default=600, ge=0, description="Sustained requests per minute; 0 disables")
+    rate_limit_burst: int = Field(default=120, ge=1)
+    # --- HTTP hardening ---
+    behind_https: bool = Field(default=False, description="Send Strict-Transport-Security")
+
+    @field_validator("cors_origins", "oidc_algorithms", "oidc_allowed_roles", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _production_guards(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.environment == "production":
+            if secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 32:
+                raise ValueError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+            if self.password_hash_time_cost < 2 or self.password_hash_memory_kib < 19456:
+                raise ValueError("password hashing parameters are below the production minimum (t=2, m=19456 KiB)")
+        elif not secret:
+            self.secret_key = SecretStr(_PROCESS_SECRET)
+        return self
+
+    @property
+    def is_demo(self) -> bool:
+        return self.environment in ("local", "demo", "test")
 
     @field_validator("log_level")
     @classmethod

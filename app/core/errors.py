@@ -4,10 +4,13 @@
 
     AppError                 500
      ├── InvalidInput        422  (field errors in ``errors``)
+     ├── Unauthorized        401  (``WWW-Authenticate: Bearer``)
+     ├── Forbidden           403
      ├── NotFound            404
      ├── Conflict            409
      ├── PayloadTooLarge     413
-     └── UnsupportedMediaType 415
+     ├── UnsupportedMediaType 415
+     └── TooManyRequests     429  (``Retry-After``)
 
 Every error response, ours or the framework's, is ``application/problem+json`` with
 ``type``, ``title``, ``status``, ``detail``, ``instance`` and ``errors`` (a list of
@@ -35,10 +38,17 @@ class AppError(Exception):
     title = "Internal server error"
     type_slug = "internal"
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors or []
+        self.headers = headers
 
 
 class InvalidInput(AppError):
@@ -50,6 +60,24 @@ class InvalidInput(AppError):
     def field(cls, field: str, message: str, *, code: str = "invalid", location: str = "body") -> InvalidInput:
         """An error about one field."""
         return cls(message, errors=[field_error(field, message, code=code, location=location)])
+
+
+class Unauthorized(AppError):
+    """Missing or invalid credentials; the response asks for a bearer token."""
+
+    status_code = 401
+    title = "Unauthorized"
+    type_slug = "unauthorized"
+
+    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail or "Authentication required", **kwargs)
+
+
+class Forbidden(AppError):
+    status_code = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
 
 
 class NotFound(AppError):
@@ -74,6 +102,15 @@ class UnsupportedMediaType(AppError):
     status_code = 415
     title = "Unsupported media type"
     type_slug = "unsupported-media-type"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 1) -> None:
+        super().__init__(detail or "Rate limit exceeded; retry later", headers={"Retry-After": str(retry_after)})
 
 
 def field_error(field: str, message: str, *, code: str = "invalid", location: str = "body") -> dict[str, Any]:
@@ -150,7 +187,7 @@ def register_exception_handlers(app: FastAPI) -> None:
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem(
             exc.status_code, exc.title, exc.detail, type_slug=exc.type_slug,
-            instance=request.url.path, errors=exc.errors,
+            instance=request.url.path, errors=exc.errors, headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)

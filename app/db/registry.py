@@ -1,6 +1,8 @@
 """Import every model module so ``Base.metadata`` is complete (Alembic, tests)."""
 
 from app.analytics import models as _analytics  # noqa: F401
+from app.audit import models as _audit  # noqa: F401
+from app.auth import models as _auth  # noqa: F401
 from app.changes import models as _changes  # noqa: F401
 from app.cohorts import models as _cohorts  # noqa: F401
 from app.db.base import Base

@@ -39,12 +39,16 @@ class DemandBody(InputModel):
 class DemandUpsert(DemandBody):
     """Body of ``PUT /demands/external/{external_id}``."""
 
-    organization_id: int
+    organization_id: int | None = Field(
+        default=None, description="Owner; taken from the credentials (platform admins must name it)"
+    )
     external_id: ExternalId | None = None
 
 
 class DemandCreate(DemandBody):
-    organization_id: int
+    organization_id: int | None = Field(
+        default=None, description="Owner; taken from the credentials (platform admins must name it)"
+    )
     external_id: ExternalId | None = None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
 from app.catalog.service import normalise_industry
 from app.core import records
 from app.core.enums import OWNER_KINDS
@@ -34,30 +35,38 @@ SPEC = records.RecordSpec(
 )
 
 
-def create_demand(session: Session, body: DemandCreate) -> Demand:
-    return records.create_record(session, SPEC, body.model_dump())
+def create_demand(session: Session, body: DemandCreate, *, actor: Principal | None = None) -> Demand:
+    return records.create_record(session, SPEC, body.model_dump(), actor=actor)
 
 
-def get_demand(session: Session, demand_id: int) -> Demand:
-    return records.get_record(session, SPEC, demand_id)
+def get_demand(session: Session, demand_id: int, *, actor: Principal | None = None) -> Demand:
+    return records.get_record(session, SPEC, demand_id, actor=actor)
 
 
-def update_demand(session: Session, demand_id: int, patch: dict[str, Any]) -> Demand:
-    return records.update_record(session, SPEC, demand_id, patch)
+def update_demand(
+    session: Session, demand_id: int, patch: dict[str, Any], *, actor: Principal | None = None
+) -> Demand:
+    return records.update_record(session, SPEC, demand_id, patch, actor=actor)
 
 
-def delete_demand(session: Session, demand_id: int, *, cascade: bool = False) -> None:
-    records.delete_record(session, SPEC, demand_id)
+def delete_demand(
+    session: Session, demand_id: int, *, cascade: bool = False, actor: Principal | None = None
+) -> None:
+    records.delete_record(session, SPEC, demand_id, actor=actor)
 
 
-def upsert_demand(session: Session, external_id: str, body: DemandUpsert) -> tuple[Demand, records.Outcome]:
+def upsert_demand(
+    session: Session, external_id: str, body: DemandUpsert, *, actor: Principal | None = None
+) -> tuple[Demand, records.Outcome]:
     """Create or replace the organization's demand with this external id."""
     organization_id, data = records.split_upsert_body(body, external_id)
-    return records.upsert_external(session, SPEC, organization_id, external_id, data)
+    return records.upsert_external(session, SPEC, organization_id, external_id, data, actor=actor)
 
 
-def list_demands(session: Session, filters: DemandFilters, page: PageParams) -> tuple[Sequence[Demand], int]:
-    stmt = select(Demand)
+def list_demands(
+    session: Session, filters: DemandFilters, page: PageParams, *, actor: Principal | None = None
+) -> tuple[Sequence[Demand], int]:
+    stmt = records.tenancy.restrict_visible(select(Demand), SPEC, actor)
     f = filters
     if f.organization_id is not None:
         stmt = stmt.where(Demand.organization_id == f.organization_id)

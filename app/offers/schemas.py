@@ -28,7 +28,9 @@ class OfferBody(InputModel):
 
 
 class OfferCreate(OfferBody):
-    organization_id: int
+    organization_id: int | None = Field(
+        default=None, description="Owner; taken from the credentials (platform admins must name it)"
+    )
 
 
 class OfferUpdate(InputModel):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
 from app.core import records
 from app.core.enums import OWNER_KINDS
 from app.core.listing import apply_sort, json_list_contains, region_filter, text_contains
@@ -24,24 +25,30 @@ SPEC = records.RecordSpec(
 )
 
 
-def create_offer(session: Session, body: OfferCreate) -> CooperationOffer:
-    return records.create_record(session, SPEC, body.model_dump())
+def create_offer(session: Session, body: OfferCreate, *, actor: Principal | None = None) -> CooperationOffer:
+    return records.create_record(session, SPEC, body.model_dump(), actor=actor)
 
 
-def get_offer(session: Session, offer_id: int) -> CooperationOffer:
-    return records.get_record(session, SPEC, offer_id)
+def get_offer(session: Session, offer_id: int, *, actor: Principal | None = None) -> CooperationOffer:
+    return records.get_record(session, SPEC, offer_id, actor=actor)
 
 
-def update_offer(session: Session, offer_id: int, patch: dict[str, Any]) -> CooperationOffer:
-    return records.update_record(session, SPEC, offer_id, patch)
+def update_offer(
+    session: Session, offer_id: int, patch: dict[str, Any], *, actor: Principal | None = None
+) -> CooperationOffer:
+    return records.update_record(session, SPEC, offer_id, patch, actor=actor)
 
 
-def delete_offer(session: Session, offer_id: int, *, cascade: bool = False) -> None:
-    records.delete_record(session, SPEC, offer_id)
+def delete_offer(
+    session: Session, offer_id: int, *, cascade: bool = False, actor: Principal | None = None
+) -> None:
+    records.delete_record(session, SPEC, offer_id, actor=actor)
 
 
-def list_offers(session: Session, filters: OfferFilters, page: PageParams) -> tuple[Sequence[CooperationOffer], int]:
-    stmt = select(CooperationOffer)
+def list_offers(
+    session: Session, filters: OfferFilters, page: PageParams, *, actor: Principal | None = None
+) -> tuple[Sequence[CooperationOffer], int]:
+    stmt = records.tenancy.restrict_visible(select(CooperationOffer), SPEC, actor)
     f = filters
     m = CooperationOffer
     if f.organization_id is not None:

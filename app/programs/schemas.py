@@ -34,12 +34,16 @@ class ProgramBody(InputModel):
 
 
 class ProgramUpsert(ProgramBody):
-    organization_id: int
+    organization_id: int | None = Field(
+        default=None, description="Owner; taken from the credentials (platform admins must name it)"
+    )
     external_id: ExternalId | None = None
 
 
 class ProgramCreate(ProgramBody):
-    organization_id: int
+    organization_id: int | None = Field(
+        default=None, description="Owner; taken from the credentials (platform admins must name it)"
+    )
     external_id: ExternalId | None = None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
 from app.catalog.service import normalise_industries, normalise_industry
 from app.cohorts.models import Cohort
 from app.core import records
@@ -35,21 +36,25 @@ SPEC = records.RecordSpec(
 )
 
 
-def create_program(session: Session, body: ProgramCreate) -> Program:
-    return records.create_record(session, SPEC, body.model_dump())
+def create_program(session: Session, body: ProgramCreate, *, actor: Principal | None = None) -> Program:
+    return records.create_record(session, SPEC, body.model_dump(), actor=actor)
 
 
-def get_program(session: Session, program_id: int) -> Program:
-    return records.get_record(session, SPEC, program_id)
+def get_program(session: Session, program_id: int, *, actor: Principal | None = None) -> Program:
+    return records.get_record(session, SPEC, program_id, actor=actor)
 
 
-def update_program(session: Session, program_id: int, patch: dict[str, Any]) -> Program:
-    return records.update_record(session, SPEC, program_id, patch)
+def update_program(
+    session: Session, program_id: int, patch: dict[str, Any], *, actor: Principal | None = None
+) -> Program:
+    return records.update_record(session, SPEC, program_id, patch, actor=actor)
 
 
-def delete_program(session: Session, program_id: int, *, cascade: bool = False) -> None:
+def delete_program(
+    session: Session, program_id: int, *, cascade: bool = False, actor: Principal | None = None
+) -> None:
     """Delete a program; its cohorts go too only when ``cascade`` is set (else 409)."""
-    program = get_program(session, program_id)
+    program = records.get_writable_record(session, SPEC, program_id, actor=actor)
     cohorts = session.scalars(select(Cohort).where(Cohort.program_id == program.id)).all()
     if cohorts and not cascade:
         raise Conflict(
@@ -58,17 +63,22 @@ def delete_program(session: Session, program_id: int, *, cascade: bool = False) 
     from app.cohorts.service import delete_cohorts
 
     delete_cohorts(session, cohorts)
-    records.delete_record(session, SPEC, program_id)
+    extra = {"deleted_cohorts": [c.id for c in cohorts]} if cohorts else None
+    records.delete_record(session, SPEC, program_id, actor=actor, extra_changes=extra)
 
 
-def upsert_program(session: Session, external_id: str, body: ProgramUpsert) -> tuple[Program, records.Outcome]:
+def upsert_program(
+    session: Session, external_id: str, body: ProgramUpsert, *, actor: Principal | None = None
+) -> tuple[Program, records.Outcome]:
     """Create or replace the school's program with this external id."""
     organization_id, data = records.split_upsert_body(body, external_id)
-    return records.upsert_external(session, SPEC, organization_id, external_id, data)
+    return records.upsert_external(session, SPEC, organization_id, external_id, data, actor=actor)
 
 
-def list_programs(session: Session, filters: ProgramFilters, page: PageParams) -> tuple[Sequence[Program], int]:
-    stmt = select(Program)
+def list_programs(
+    session: Session, filters: ProgramFilters, page: PageParams, *, actor: Principal | None = None
+) -> tuple[Sequence[Program], int]:
+    stmt = records.tenancy.restrict_visible(select(Program), SPEC, actor)
     f = filters
     if f.organization_id is not None:
         stmt = stmt.where(Program.organization_id == f.organization_id)
