@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings, get_settings
-from factories import assert_problem, error_fields, make_org
+from factories import assert_problem, auth_headers, error_fields, make_org
 
 SMALL_CAP = 2048
 
@@ -24,6 +24,7 @@ def small_cap_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     try:
         app = create_app()
         with TestClient(app) as c:
+            c.headers.update(auth_headers(c, role="platform_admin"))
             yield c
     finally:
         monkeypatch.delenv("MAX_BODY_BYTES")
