@@ -15,7 +15,9 @@ from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestIdMiddleware, SecurityHeadersMiddleware
 from app.core.ratelimit import RateLimiter
+from app.db.session import get_sessionmaker
 from app.health.router import router as health_router
+from app.matches.index import MatchIndex
 
 DESCRIPTION = """
 人才供需对接平台 — talent supply-demand matching for industry-education consortia.
@@ -32,7 +34,13 @@ are public. See docs/SECURITY.md for roles and tenant rules.
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
+    index = MatchIndex(get_sessionmaker())
+    app.state.match_index = index
+    index.start(poll_seconds=get_settings().match_index_poll_seconds)
+    try:
+        yield
+    finally:
+        index.stop()
 
 
 def create_app() -> FastAPI:

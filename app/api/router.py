@@ -13,6 +13,7 @@ from app.auth.router import auth_router, org_identity_router
 from app.catalog.router import router as catalog_router
 from app.cohorts.router import router as cohorts_router
 from app.demands.router import router as demands_router
+from app.matches.router import router as matches_router
 from app.offers.router import router as offers_router
 from app.organizations.router import router as organizations_router
 from app.placements.router import router as placements_router
@@ -29,6 +30,7 @@ PROTECTED = (
     audit_router,
     placements_router,
     analytics_router,
+    matches_router,
 )
 
 api_router = APIRouter(prefix="/api/v1")

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Request body cap (bytes).")
     bulk_max_records: int = Field(default=10_000, ge=1)
     environment: str = Field(default="local", description="local, demo, test or production")
+    match_index_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often each process applies the change log to its match index."
+    )
 
     # Supply-demand analytics (each overridable per request by a query parameter of the same name
     # without the ``analytics_`` prefix).

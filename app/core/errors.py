@@ -92,6 +92,12 @@ class Conflict(AppError):
     type_slug = "conflict"
 
 
+class IndexNotReady(AppError):
+    status_code = 503
+    title = "Service unavailable"
+    type_slug = "index-not-ready"
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     title = "Payload too large"

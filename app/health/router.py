@@ -1,6 +1,6 @@
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -14,8 +14,8 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the database is reachable")
-def readyz() -> Any:
+@router.get("/readyz", summary="Readiness: the database is reachable and the match index is built")
+def readyz(request: Request) -> Any:
     checks: dict[str, str] = {}
     try:
         with get_engine().connect() as conn:
@@ -23,5 +23,12 @@ def readyz() -> Any:
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {type(exc).__name__}"
+    index = getattr(request.app.state, "match_index", None)
+    details: dict[str, Any] = {}
+    if index is not None:
+        state = index.status()
+        checks["match_index"] = "ok" if state["ready"] else (f"error: {state['error']}" if state["error"] else "building")
+        details["match_index"] = state
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+    body = {"status": "ready" if ready else "not_ready", "checks": checks, **details}
+    return JSONResponse(body, status_code=200 if ready else 503)

@@ -1,0 +1,222 @@
+"""The live match index: engine state built from the database and kept in step with it.
+
+One :class:`MatchIndex` per process, owned by the app (``app.state.match_index``). It is built
+in a background thread at start-up; afterwards every match request (and a poller thread) applies
+the rows added to ``change_log`` since the last sync, so each worker or replica converges on the
+database's state without a full rebuild. Engine objects publish immutable snapshots, so readers
+never wait for a writer and never see a half-applied change.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.changes.models import ChangeLogEntry
+from app.matches import documents
+from app.matches.search_index import LiveTitleSearch
+from matching import MatchDoc, Matcher
+
+logger = logging.getLogger(__name__)
+
+#: How long an id that was skipped in the change log (a transaction that had not committed yet)
+#: is looked for again before it is taken to be a rollback.
+GAP_SECONDS = 120.0
+_ENTITY_KINDS = {"demand": "demand", "program": "program", "cohort": "cohort", "cooperation_offer": "offer"}
+
+
+@dataclass
+class Engines:
+    """Everything one index build produces; replaced whole by a rebuild."""
+
+    supplies: Matcher  # programs, cohorts and schools' offers: ranked for a demand
+    demands: Matcher  # demands: ranked for a program or cohort
+    offers: dict[str, Matcher]  # cooperation offers by direction: ranked for an offer
+    search: dict[str, LiveTitleSearch]  # typo-tolerant search per kind
+    school_ids: set[int] = field(default_factory=set)
+
+
+class MatchIndex:
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self._write_lock = threading.Lock()
+        self._engines: Engines | None = None
+        self._last_id = 0
+        self._gaps: dict[int, float] = {}
+        self.built_at: datetime | None = None
+        self.build_seconds: float | None = None
+        self.synced_at: datetime | None = None
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ state
+    @property
+    def ready(self) -> bool:
+        return self._engines is not None
+
+    @property
+    def engines(self) -> Engines | None:
+        return self._engines
+
+    def status(self) -> dict[str, object]:
+        engines = self._engines
+        return {
+            "ready": engines is not None,
+            "error": self.error,
+            "documents": {k: len(s.docs) for k, s in engines.search.items()} if engines else {},
+            "built_at": self.built_at.isoformat() if self.built_at else None,
+            "build_seconds": self.build_seconds,
+            "synced_at": self.synced_at.isoformat() if self.synced_at else None,
+            "last_change_id": self._last_id,
+        }
+
+    # ------------------------------------------------------------------ build
+    def build(self) -> None:
+        """Build new engines from the database, then swap them in whole."""
+        started = time.perf_counter()
+        with self._session_factory() as session:
+            last_id = session.scalar(select(func.max(ChangeLogEntry.id))) or 0
+            engines = _build_engines(session)
+        with self._write_lock:
+            self._engines = engines
+            self._last_id = last_id
+            self._gaps.clear()
+            self.built_at = datetime.now(UTC)
+            self.build_seconds = round(time.perf_counter() - started, 3)
+            self.error = None
+        # Changes committed while we were building are applied now.
+        with self._session_factory() as session:
+            self.sync(session, since=last_id)
+        logger.info("match index built in %.2f s", self.build_seconds)
+
+    def start(self, *, poll_seconds: float) -> None:
+        """Build in the background, then poll the change log every ``poll_seconds``."""
+
+        def run() -> None:
+            try:
+                self.build()
+            except Exception as exc:  # noqa: BLE001 - reported through /readyz
+                self.error = f"{type(exc).__name__}: {exc}"
+                logger.exception("match index build failed")
+                return
+            while not self._stop.wait(poll_seconds):
+                try:
+                    with self._session_factory() as session:
+                        self.sync(session)
+                except Exception:  # noqa: BLE001 - keep polling; requests sync too
+                    logger.exception("match index sync failed")
+
+        thread = threading.Thread(target=run, name="match-index", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    # ------------------------------------------------------------------- sync
+    def sync(self, session: Session, *, since: int | None = None) -> int:
+        """Apply change-log rows not applied yet; returns how many records were refreshed."""
+        if self._engines is None:
+            return 0
+        with self._write_lock:
+            engines = self._engines
+            low = self._last_id if since is None else min(since, self._last_id)
+            now = time.monotonic()
+            self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
+            cond = ChangeLogEntry.id > low
+            if self._gaps:
+                cond = or_(cond, ChangeLogEntry.id.in_(list(self._gaps)))
+            rows = session.execute(
+                select(ChangeLogEntry.id, ChangeLogEntry.entity, ChangeLogEntry.entity_id).where(cond)
+            ).all()
+            self.synced_at = datetime.now(UTC)
+            if not rows:
+                return 0
+            touched: dict[str, set[int]] = {}
+            seen_ids = set()
+            for change_id, entity, entity_id in rows:
+                seen_ids.add(change_id)
+                self._gaps.pop(change_id, None)
+                kind = _ENTITY_KINDS.get(entity)
+                if kind:
+                    touched.setdefault(kind, set()).add(entity_id)
+            top = max(seen_ids)
+            for missing in range(self._last_id + 1, top):
+                if missing not in seen_ids:
+                    self._gaps.setdefault(missing, now)
+            self._last_id = max(self._last_id, top)
+            return _refresh(session, engines, touched)
+
+
+def _new_matcher() -> Matcher:
+    return Matcher()
+
+
+def _build_engines(session: Session) -> Engines:
+    school_ids = documents.school_organization_ids(session)
+    by_kind = {kind: list(documents.load_docs(session, kind)) for kind in documents.KIND_CODES}
+    supplies = by_kind["program"] + by_kind["cohort"] + [
+        d for d in by_kind["offer"] if _is_supply_offer(d, school_ids)
+    ]
+    engines = Engines(
+        supplies=_new_matcher().fit(supplies),
+        demands=_new_matcher().fit(by_kind["demand"]),
+        offers={
+            direction: _new_matcher().fit([d for d in by_kind["offer"] if documents.offer_direction(d) == direction])
+            for direction in ("offer", "seek")
+        },
+        search={kind: LiveTitleSearch().fit(docs) for kind, docs in by_kind.items()},
+        school_ids=school_ids,
+    )
+    return engines
+
+
+def _is_supply_offer(doc: MatchDoc, school_ids: set[int]) -> bool:
+    return doc.organization_id in school_ids and documents.offer_direction(doc) == "offer"
+
+
+def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]]) -> int:
+    """Reload every touched record from the database and upsert or remove it everywhere."""
+    if "program" in touched:  # a cohort reads its program's text
+        cohort_ids = documents.cohort_ids_of_programs(session, list(touched["program"]))
+        touched.setdefault("cohort", set()).update(cohort_ids)
+    if "offer" in touched:
+        engines.school_ids = documents.school_organization_ids(session)
+    count = 0
+    for kind, ids in touched.items():
+        docs = list(documents.load_docs(session, kind, list(ids)))
+        present = {d.id for d in docs}
+        gone = [documents.make_uid(kind, i) for i in ids if documents.make_uid(kind, i) not in present]
+        count += len(ids)
+        engines.search[kind].upsert(docs)
+        engines.search[kind].remove(gone)
+        if kind == "demand":
+            _apply(engines.demands, docs, gone)
+        elif kind in ("program", "cohort"):
+            _apply(engines.supplies, docs, gone)
+        else:
+            supply = [d for d in docs if _is_supply_offer(d, engines.school_ids)]
+            not_supply = [d.id for d in docs if not _is_supply_offer(d, engines.school_ids)]
+            _apply(engines.supplies, supply, gone + not_supply)
+            for direction, matcher in engines.offers.items():
+                mine = [d for d in docs if documents.offer_direction(d) == direction]
+                others = [d.id for d in docs if documents.offer_direction(d) != direction]
+                _apply(matcher, mine, gone + others)
+    return count
+
+
+def _apply(matcher: Matcher, docs: list[MatchDoc], removed: list[int]) -> None:
+    if removed:
+        matcher.remove(removed)
+    if docs:
+        matcher.upsert(docs)

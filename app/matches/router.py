@@ -1,0 +1,68 @@
+"""Matching and search endpoints (ranking is CPU work: plain ``def`` routes run in the threadpool)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from app.api.deps import SessionDep
+from app.auth.deps import PrincipalDep
+from app.matches import service
+from app.matches.index import MatchIndex
+from app.matches.schemas import AdHocMatch, DemandMatchFilters, MatchFilters, MatchPage, SearchParams
+
+router = APIRouter(tags=["matching"])
+RecordId = Annotated[int, Path(ge=1)]
+
+
+def get_index(request: Request) -> MatchIndex:
+    return request.app.state.match_index
+
+
+IndexDep = Annotated[MatchIndex, Depends(get_index)]
+
+
+@router.get("/demands/{record_id}/matches", response_model=MatchPage, summary="Supplies ranked for a demand")
+def demand_matches(
+    record_id: RecordId, f: Annotated[DemandMatchFilters, Query()], session: SessionDep, index: IndexDep,
+    principal: PrincipalDep,
+) -> MatchPage:
+    return service.matches_for_demand(session, index, record_id, f, actor=principal)
+
+
+@router.get("/programs/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a program")
+def program_matches(
+    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    principal: PrincipalDep,
+) -> MatchPage:
+    return service.matches_for_program(session, index, record_id, f, actor=principal)
+
+
+@router.get("/cohorts/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a cohort")
+def cohort_matches(
+    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    principal: PrincipalDep,
+) -> MatchPage:
+    return service.matches_for_cohort(session, index, record_id, f, actor=principal)
+
+
+@router.get(
+    "/cooperation-offers/{record_id}/matches", response_model=MatchPage,
+    summary="Cooperation offers of the other direction that fit this one",
+)
+def offer_matches(
+    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    principal: PrincipalDep,
+) -> MatchPage:
+    return service.matches_for_offer(session, index, record_id, f, actor=principal)
+
+
+@router.post("/match", response_model=MatchPage, summary="Ad hoc matching of free text against one side")
+def adhoc(body: AdHocMatch, session: SessionDep, index: IndexDep, principal: PrincipalDep) -> MatchPage:
+    return service.adhoc_match(session, index, body)
+
+
+@router.get("/search", response_model=MatchPage, summary="Typo-tolerant search over published records")
+def search(
+    params: Annotated[SearchParams, Query()], session: SessionDep, index: IndexDep, principal: PrincipalDep
+) -> MatchPage:
+    return service.search(session, index, params)
