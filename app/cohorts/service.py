@@ -92,7 +92,9 @@ def list_cohorts(
         stmt = stmt.where(region_filter(Cohort.region_code, f.region_code))
     if f.major_code:
         stmt = stmt.where(
-            Cohort.program_id.in_(select(Program.id).where(Program.major_code.like(f.major_code.strip() + "%")))
+            Cohort.program_id.in_(
+                select(Program.id).where(Program.major_code.startswith(f.major_code.strip(), autoescape=True))
+            )
         )
     if f.updated_since:
         stmt = stmt.where(Cohort.updated_at >= f.updated_since)

@@ -85,7 +85,7 @@ def list_programs(
     if f.external_id:
         stmt = stmt.where(Program.external_id == f.external_id)
     if f.major_code:
-        stmt = stmt.where(Program.major_code.like(f.major_code.strip() + "%"))
+        stmt = stmt.where(Program.major_code.startswith(f.major_code.strip(), autoescape=True))
     if f.status:
         stmt = stmt.where(Program.status == f.status.value)
     if f.education_level:
