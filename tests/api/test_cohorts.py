@@ -179,6 +179,7 @@ class TestListCohorts:
         nursing = make_cohort(client, make_program(client, school["id"], major_code="520201")["id"])
         assert list_ids(client, URL, major_code="460306") == [electric["id"]]
         assert list_ids(client, URL, major_code="52") == [nursing["id"]]
+        assert list_ids(client, URL, major_code="4_") == []
 
     def test_sort_by_available_and_unknown_key(self, client) -> None:
         program = make_program(client, make_school(client)["id"])

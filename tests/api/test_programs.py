@@ -169,6 +169,12 @@ class TestListPrograms:
         assert list_ids(client, URL, major_code="4603", sort="major_code") == [mechatronics["id"], electric["id"]]
         assert list_ids(client, URL, major_code="46", sort="major_code") == [mechatronics["id"], electric["id"]]
 
+    def test_filter_major_code_treats_like_wildcards_literally(self, client) -> None:
+        school = make_school(client)
+        make_program(client, school["id"], major_code="460306")
+        assert list_ids(client, URL, major_code="%") == []
+        assert list_ids(client, URL, major_code="46_306") == []
+
     def test_filter_status(self, client) -> None:
         school = make_school(client)
         make_program(client, school["id"])
