@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ def _write(session: Session, demands: list[Demand], matcher: MajorMatcher | None
     ids = [d.id for d in demands]
     session.execute(delete(DemandMajor).where(DemandMajor.demand_id.in_(ids)))
     now = utcnow()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for demand in demands:
         mapping = map_demand_to_majors(demand, matcher=matcher)
         rows.extend(

@@ -16,7 +16,7 @@ The headcount is split evenly over the resulting links (weights sum to 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -82,7 +82,7 @@ def _majors_by_name() -> dict[str, list[dict[str, Any]]]:
 
 
 def _pick(candidates: Iterable[dict[str, Any]], level: str) -> dict[str, Any] | None:
-    by_level = {}
+    by_level: dict[str, dict[str, Any]] = {}
     for major in sorted(candidates, key=lambda m: m["code"]):
         by_level.setdefault(major["level"], major)
     for lv in _levels_for(level):
@@ -112,13 +112,14 @@ def resolve_major(value: str, level: str = "any") -> tuple[str | None, str | Non
     return None, None
 
 
-def _even(pairs: list[tuple[str | None, str | None]]) -> tuple[MajorLink, ...]:
+def _even(pairs: Sequence[tuple[str | None, str | None]]) -> tuple[MajorLink, ...]:
     unique = list(dict.fromkeys(pairs))
     return tuple(MajorLink(code, cat, 1.0 / len(unique)) for code, cat in unique)
 
 
 def map_wanted(demand: DemandLike) -> DemandMapping | None:
-    resolved, unknown = [], []
+    resolved: list[Any] = []
+    unknown: list[Any] = []
     for value in demand.majors or []:
         pair = resolve_major(value, demand.education_level)
         (resolved if pair != (None, None) else unknown).append(pair if pair != (None, None) else value)

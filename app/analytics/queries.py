@@ -71,7 +71,7 @@ def demand_rows(session: Session, scope: Scope, keys: list[str]) -> list[dict[st
     """Rows with the keys plus ``demand`` (headcount), ``demands`` and ``enterprises``."""
     uses_majors = scope.uses_majors or bool(MAJOR_KEYS & set(keys))
     measure = Demand.headcount * DemandMajor.weight if uses_majors else Demand.headcount
-    inner = select(
+    inner: Select[Any] = select(
         *[_demand_key(k, scope).label(k) for k in keys],
         measure.label("m"), Demand.id.label("did"), Demand.organization_id.label("org"),
     ).select_from(Demand).where(demand_in_years(scope.year_from, scope.year_to), Demand.status.in_(scope.demand_statuses))
@@ -106,7 +106,7 @@ def _program_filters(stmt: Select[Any], scope: Scope, region_column: Any) -> Sel
 
 def supply_rows(session: Session, scope: Scope, keys: list[str]) -> list[dict[str, Any]]:
     """Rows with the keys plus ``supply`` (available), ``graduates``, ``cohorts`` and ``schools``."""
-    inner = (
+    inner: Select[Any] = (
         select(
             *[_program_key(k, scope, Cohort.region_code).label(k) for k in keys],
             Cohort.available.label("a"), Cohort.graduates.label("g"),
@@ -124,7 +124,7 @@ def pipeline_rows(session: Session, scope: Scope, keys: list[str]) -> list[dict[
     """Rows with the keys plus ``pipeline`` (annual enrollment of open programs) and ``programs``."""
     if "year" in keys:
         raise InvalidInput.field("dimension", "enrollment has no year", location="query")
-    inner = select(
+    inner: Select[Any] = select(
         *[_program_key(k, scope, Program.region_code).label(k) for k in keys],
         Program.annual_enrollment.label("e"), Program.id.label("pid"), Program.organization_id.label("org"),
     ).where(Program.status == "open")

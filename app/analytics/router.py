@@ -3,16 +3,23 @@
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.analytics import destination, supply_demand
 from app.analytics.demand_majors import rebuild_demand_majors
+from app.analytics.fit_report import fit_report
+from app.analytics.forecast import backtest_forecasts, forecast
 from app.analytics.mapping import MajorMatcher, map_demand_to_majors
+from app.analytics.overview import overview
+from app.analytics.report_render import to_csv, to_html
 from app.analytics.scope import ScopeDep, ThresholdsDep
+from app.analytics.warnings import LEVELS, major_warnings
 from app.api.deps import SessionDep
 from app.demands.service import get_demand
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
+
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
 
 DimensionQ = Annotated[
     Literal["industry", "major", "major_category", "region", "education_level"],
@@ -72,3 +79,60 @@ def demand_majors(
 @router.post("/demand-majors/rebuild", summary="Recompute every demand's major mapping (a job)")
 def rebuild(session: SessionDep, matcher: MatcherDep) -> dict[str, int]:
     return {"mapped": rebuild_demand_majors(session, matcher=matcher)}
+
+
+@router.get("/warnings", summary="Major early warning (专业预警): red / amber / green per major and region")
+def warnings(
+    session: SessionDep, scope: ScopeDep, th: ThresholdsDep, matcher: MatcherDep,
+    level: Annotated[Literal[LEVELS] | None, Query(description="Only this level")] = None,  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    """Evaluated for ``year`` (or ``year_to``); the trend looks back ``trend_years`` years."""
+    return major_warnings(session, scope, th, level=level, matcher=matcher)
+
+
+ForecastDimension = Annotated[Literal["industry", "major", "major_category"], Query()]
+
+
+@router.get("/forecast", summary="Next year's demand and supply per industry or major, with an interval")
+def forecast_next_year(
+    session: SessionDep, scope: ScopeDep, matcher: MatcherDep, dimension: ForecastDimension = "industry",
+    target_year: Annotated[int | None, Query(ge=1990, le=2101, description="Default: next year")] = None,
+    history_years: Annotated[int, Query(ge=2, le=15)] = 5,
+) -> dict[str, Any]:
+    return forecast(session, scope, dimension, target_year=target_year or date.today().year + 1,
+                    history_years=history_years, matcher=matcher)
+
+
+@router.get("/forecast/backtest", summary="Rolling-origin back-test of the forecast: MAE, MAPE, coverage")
+def forecast_backtest(
+    session: SessionDep, scope: ScopeDep, matcher: MatcherDep, dimension: ForecastDimension = "industry",
+) -> dict[str, Any]:
+    """Forecasts each year in ``year_from``..``year_to`` from the years before it."""
+    return backtest_forecasts(session, scope, dimension, year_from=scope.year_from, year_to=scope.year_to,
+                              matcher=matcher)
+
+
+@router.get(
+    "/fit-report", summary="Major-industry fit report (专业结构与产业结构匹配状况报告): JSON, CSV or HTML",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}, "text/html": {}}}},
+)
+def fit_report_(
+    session: SessionDep, scope: ScopeDep,
+    format: Annotated[Literal["json", "csv", "html"], Query(description="json, csv or printable html")] = "json",
+) -> Any:
+    report = fit_report(session, scope)
+    name = f"fit-report-{scope.year_from}-{scope.year_to}"
+    if format == "csv":
+        return Response(to_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if format == "html":
+        return Response(to_html(report), media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}.html"',
+                                 # a self-contained page: its own inline stylesheet, no scripts
+                                 "Content-Security-Policy": REPORT_CSP})
+    return report
+
+
+@router.get("/overview", summary="Key indicators for the data cockpit")
+def overview_(session: SessionDep, scope: ScopeDep, th: ThresholdsDep, matcher: MatcherDep) -> dict[str, Any]:
+    return overview(session, scope, th, matcher=matcher)
