@@ -136,8 +136,8 @@ def _validate_rows(
     errors: list[dict[str, Any]] = []
     for row in rows:
         data = dict(row.data)
-        if default_org is not None:
-            data.setdefault("organization_id", default_org)
+        if default_org is not None and data.get("organization_id") in (None, ""):
+            data["organization_id"] = default_org
         try:
             model = schema.model_validate(data)
         except ValidationError as exc:
