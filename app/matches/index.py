@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 #: How long an id that was skipped in the change log (a transaction that had not committed yet)
 #: is looked for again before it is taken to be a rollback.
 GAP_SECONDS = 120.0
+#: A change-log entity that asks every process to rebuild its index from scratch.
+REBUILD_ENTITY = "match_index"
 _ENTITY_KINDS = {"demand": "demand", "program": "program", "cohort": "cohort", "cooperation_offer": "offer"}
 
 
@@ -55,6 +57,7 @@ class MatchIndex:
         self.synced_at: datetime | None = None
         self.error: str | None = None
         self._stop = threading.Event()
+        self._rebuilding = threading.Event()
         self._threads: list[threading.Thread] = []
 
     # ------------------------------------------------------------------ state
@@ -144,18 +147,44 @@ class MatchIndex:
                 return 0
             touched: dict[str, set[int]] = {}
             seen_ids = set()
+            rebuild = False
             for change_id, entity, entity_id in rows:
                 seen_ids.add(change_id)
                 self._gaps.pop(change_id, None)
                 kind = _ENTITY_KINDS.get(entity)
                 if kind:
                     touched.setdefault(kind, set()).add(entity_id)
+                rebuild = rebuild or entity == REBUILD_ENTITY
             top = max(seen_ids)
             for missing in range(self._last_id + 1, top):
                 if missing not in seen_ids:
                     self._gaps.setdefault(missing, now)
             self._last_id = max(self._last_id, top)
-            return _refresh(session, engines, touched)
+            count = _refresh(session, engines, touched)
+        if rebuild:
+            self.rebuild_in_background()
+        return count
+
+    def rebuild_in_background(self) -> None:
+        """Build fresh engines in a thread and swap them in; readers keep the old ones meanwhile."""
+        if self._rebuilding.is_set():
+            return
+        self._rebuilding.set()
+
+        def run() -> None:
+            try:
+                self.build()
+            except Exception:  # noqa: BLE001 - the old engines stay in service
+                logger.exception("match index rebuild failed")
+            finally:
+                self._rebuilding.clear()
+
+        threading.Thread(target=run, name="match-index-rebuild", daemon=True).start()
+
+
+def request_rebuild(session: Session) -> None:
+    """Ask every process (workers and replicas) to rebuild its match index; the caller commits."""
+    session.add(ChangeLogEntry(entity=REBUILD_ENTITY, entity_id=0, op="rebuild"))
 
 
 def _new_matcher() -> Matcher:
