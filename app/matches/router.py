@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from app.api.crud import redact
 from app.api.deps import SessionDep
 from app.auth.deps import PrincipalDep
+from app.auth.principal import Principal
 from app.matches import service
 from app.matches.index import MatchIndex
 from app.matches.schemas import AdHocMatch, DemandMatchFilters, MatchFilters, MatchPage, SearchParams
@@ -21,12 +23,17 @@ def get_index(request: Request) -> MatchIndex:
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
 
 
+def _private(page: MatchPage, principal: Principal) -> MatchPage:
+    """Blank other tenants' private fields (their external ids) in the results."""
+    return page.model_copy(update={"items": [redact(item, principal) for item in page.items]})
+
+
 @router.get("/demands/{record_id}/matches", response_model=MatchPage, summary="Supplies ranked for a demand")
 def demand_matches(
     record_id: RecordId, f: Annotated[DemandMatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return service.matches_for_demand(session, index, record_id, f, actor=principal)
+    return _private(service.matches_for_demand(session, index, record_id, f, actor=principal), principal)
 
 
 @router.get("/programs/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a program")
@@ -34,7 +41,7 @@ def program_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return service.matches_for_program(session, index, record_id, f, actor=principal)
+    return _private(service.matches_for_program(session, index, record_id, f, actor=principal), principal)
 
 
 @router.get("/cohorts/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a cohort")
@@ -42,7 +49,7 @@ def cohort_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return service.matches_for_cohort(session, index, record_id, f, actor=principal)
+    return _private(service.matches_for_cohort(session, index, record_id, f, actor=principal), principal)
 
 
 @router.get(
@@ -53,16 +60,16 @@ def offer_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return service.matches_for_offer(session, index, record_id, f, actor=principal)
+    return _private(service.matches_for_offer(session, index, record_id, f, actor=principal), principal)
 
 
 @router.post("/match", response_model=MatchPage, summary="Ad hoc matching of free text against one side")
 def adhoc(body: AdHocMatch, session: SessionDep, index: IndexDep, principal: PrincipalDep) -> MatchPage:
-    return service.adhoc_match(session, index, body)
+    return _private(service.adhoc_match(session, index, body), principal)
 
 
 @router.get("/search", response_model=MatchPage, summary="Typo-tolerant search over published records")
 def search(
     params: Annotated[SearchParams, Query()], session: SessionDep, index: IndexDep, principal: PrincipalDep
 ) -> MatchPage:
-    return service.search(session, index, params)
+    return _private(service.search(session, index, params), principal)
