@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.crud import redact
@@ -12,9 +12,23 @@ from app.api.deps import SessionDep, SettingsDep
 from app.auth.deps import PrincipalDep
 from app.bulk.parsing import SUPPORTED, parse_rows
 from app.bulk.service import BulkResult, bulk_upsert
+from app.core.errors import InvalidInput, pydantic_errors
+from app.core.fields import ExternalId
 from app.core.records import RecordSpec
 
 ExternalIdPath = Annotated[str, Path(min_length=1, max_length=100, description="The record's id in your system")]
+
+_EXTERNAL_ID = TypeAdapter(ExternalId)
+
+
+def _path_external_id(value: str) -> str:
+    """The path's external id, cleaned and checked like ``external_id`` in a body (no blank ids)."""
+    try:
+        return _EXTERNAL_ID.validate_python(value)
+    except ValidationError as exc:
+        errors = [{**e, "field": "external_id"} for e in pydantic_errors(exc.errors(), default_location="path")]
+        raise InvalidInput(f"external_id: {errors[0]['message']}", errors=errors) from None
+
 
 _BULK_BODY = {
     "requestBody": {
@@ -52,7 +66,7 @@ def add_sync_routes(
         response: Response,
         principal: PrincipalDep,
     ) -> Any:
-        obj, outcome = upsert(session, external_id.strip(), body, actor=principal)
+        obj, outcome = upsert(session, _path_external_id(external_id), body, actor=principal)
         response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
         response.headers["X-Upsert-Outcome"] = outcome
         return redact(read_schema.model_validate(obj), principal)
