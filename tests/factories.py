@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from urllib.parse import unquote
 
 _seq = itertools.count(1)
 
@@ -102,7 +103,7 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     body = response.json()
     assert set(body) == PROBLEM_KEYS
     assert body["status"] == status
-    assert body["instance"] == response.request.url.path
+    assert body["instance"] == unquote(response.request.url.path)
     assert body["type"].startswith("https://talentmatch.example/problems/")
     return body
 

@@ -133,6 +133,20 @@ class TestPutDemandByExternalId:
         assert error_fields(body) == [("external_id", "body")]
         assert _total(client, DEMANDS) == 0
 
+    def test_path_external_id_is_trimmed(self, client) -> None:
+        org = make_org(client)
+        response = client.put(f"{DEMANDS}/external/%20HR-7%E2%80%8B%20", json=_upsert_body(org["id"], external_id="HR-7"))
+        assert response.status_code == 201, response.text
+        assert response.json()["external_id"] == "HR-7"
+
+    @pytest.mark.parametrize("raw", ["%20", "%E2%80%8B", "50%25", "x" * 101],
+                             ids=["blank", "zero-width", "percent", "too-long"])
+    def test_invalid_path_external_id_is_422(self, client, raw) -> None:
+        org = make_org(client)
+        body = assert_problem(client.put(f"{DEMANDS}/external/{raw}", json=_upsert_body(org["id"])), 422)
+        assert error_fields(body) == [("external_id", "path")]
+        assert _total(client, DEMANDS) == 0
+
     def test_school_owner_is_422(self, client) -> None:
         school = make_school(client)
         body = assert_problem(client.put(f"{DEMANDS}/external/HR-1", json=_upsert_body(school["id"])), 422)
