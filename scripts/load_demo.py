@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.auth.service import ensure_demo_admin  # noqa: E402
 from app.db.session import get_sessionmaker  # noqa: E402
 from app.demo.loader import database_is_empty, load_demo  # noqa: E402
 
@@ -26,12 +27,21 @@ def main(argv: list[str] | None = None) -> int:
 
     with get_sessionmaker()() as session:
         if args.if_empty and not database_is_empty(session):
-            print("demo data: database is not empty; nothing loaded")
+            print("demo data: database is not empty; nothing loaded "
+                  "(set an admin password with: python scripts/create_admin.py --email E --password P)")
             return 0
         report = load_demo(session, args.today or date.today())
+        email, password = ensure_demo_admin(session)
+        session.commit()
     print(
         f"demo data: {report.organizations} organizations, {report.demands} demands, {report.programs} programs, "
         f"{report.cohorts} cohorts, {report.offers} offers ({report.changed} created or changed)"
+    )
+    print(
+        "demo admin (a new random password each time the demo is loaded):\n"
+        f"  e-mail:   {email}\n  password: {password}\n"
+        "  log in at /docs (Authorize) or: curl -d username=EMAIL -d password=PASSWORD "
+        "http://127.0.0.1:8000/api/v1/auth/token"
     )
     return 0
 
