@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -201,6 +200,20 @@ def _load_rows(session: Session, matches: list[Match]) -> dict[tuple[str, int], 
     return rows
 
 
+def _explanation(e: Explanation) -> dict[str, Any]:
+    """Plain JSON of an explanation (hand-written: ``dataclasses.asdict`` is slow on the hot path)."""
+    return {
+        "matched_terms": [{"term": t.term, "contribution": t.contribution} for t in e.matched_terms],
+        "expanded_terms": [{"term": t.term, "contribution": t.contribution} for t in e.expanded_terms],
+        "fuzzy_pairs": [
+            {"field": p.field, "query": p.query, "candidate": p.candidate, "score": p.score} for p in e.fuzzy_pairs
+        ],
+        "synonyms": list(e.synonyms),
+        "factors": [{"name": f.name, "value": f.value, "weight": f.weight, "note": f.note} for f in e.factors],
+        "missing_skills": list(e.missing_skills),
+    }
+
+
 def _item(kind: str, row: Any, m: Match, headcount: int | None) -> MatchItem:
     fillable = None
     if kind == "cohort":
@@ -221,6 +234,6 @@ def _item(kind: str, row: Any, m: Match, headcount: int | None) -> MatchItem:
         organization_id=organization_id,
         score=m.score,
         insufficient_data=m.insufficient_data,
-        explanation=dataclasses.asdict(m.explanation),
+        explanation=_explanation(m.explanation),
         fillable=fillable,
     )
