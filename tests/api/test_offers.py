@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
+from app.changes.models import ChangeLogEntry
 from factories import assert_problem, error_fields, list_ids, make_offer, make_org, make_school
 
 URL = "/api/v1/cooperation-offers"
@@ -187,3 +190,17 @@ class TestDeleteOffer:
 
     def test_unknown_id_is_404(self, client) -> None:
         assert_problem(client.delete(f"{URL}/999"), 404)
+
+
+class TestOfferChangeLog:
+    def test_create_update_delete_are_logged(self, client, db_session) -> None:
+        offer = make_offer(client, make_org(client)["id"])
+        client.patch(f"{URL}/{offer['id']}", json={"capacity": 1})
+        client.patch(f"{URL}/{offer['id']}", json={"capacity": 1})
+        client.delete(f"{URL}/{offer['id']}")
+        rows = db_session.execute(
+            select(ChangeLogEntry.entity, ChangeLogEntry.entity_id, ChangeLogEntry.op).order_by(ChangeLogEntry.id)
+        ).all()
+        assert [tuple(r) for r in rows] == [("cooperation_offer", offer["id"], "upsert"),
+                                            ("cooperation_offer", offer["id"], "upsert"),
+                                            ("cooperation_offer", offer["id"], "delete")]
