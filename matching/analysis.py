@@ -14,7 +14,7 @@ from .types import DocTokens, MatchDoc
 __all__ = ["ANALYZER_VERSION", "analyze_doc", "analyze_text", "query_term_weights", "doc_fields"]
 
 #: Bump when tokenisation changes; stored tokens of another version are recomputed.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 # Where a description's lead ends: the first task / duty / requirement heading.
 _LEAD_END = re.compile(
@@ -23,13 +23,20 @@ _LEAD_END = re.compile(
 )
 
 
-def analyze_text(text: str | None, synonyms: SynonymTable | None = None) -> tuple[list[str], tuple[str, ...]]:
-    """Normalise, expand synonyms and tokenise ``text``; return ``(tokens, applied synonyms)``."""
+def analyze_text(text: str | None, synonyms: SynonymTable | None = None) -> tuple[list[str], tuple[str, ...], set[str]]:
+    """Normalise, expand synonyms and tokenise ``text``.
+
+    Returns ``(tokens, applied synonyms, distinct tokens of the original text)``;
+    expansion tokens follow the original ones.
+    """
     norm = normalize(text)
+    own = tokenize(norm, normalized=True)
     applied: tuple[str, ...] = ()
     if synonyms is not None and norm:
-        norm, applied = synonyms.expand(norm)
-    return tokenize(norm, normalized=True), applied
+        expanded, applied = synonyms.expand(norm)
+        if applied:
+            return own + tokenize(expanded[len(norm) :], normalized=True), applied, set(own)
+    return own, applied, set(own)
 
 
 def analyze_doc(doc: MatchDoc, *, synonyms: SynonymTable | None = None, lead_chars: int = 400) -> DocTokens:
@@ -55,8 +62,10 @@ def analyze_doc(doc: MatchDoc, *, synonyms: SynonymTable | None = None, lead_cha
     """
     syn = default_synonyms() if synonyms is None else synonyms
     applied: set[str] = set()
-    title, a = analyze_text(doc.title, syn)
+    content: set[str] = set()
+    title, a, c = analyze_text(doc.title, syn)
     applied.update(a)
+    content |= c
     text = doc.text or ""
     m = _LEAD_END.search(text, 0, lead_chars + 40)
     cut = m.start() if m and m.start() > 0 else min(len(text), lead_chars)
@@ -64,17 +73,21 @@ def analyze_doc(doc: MatchDoc, *, synonyms: SynonymTable | None = None, lead_cha
         # do not split a word or sentence in the middle: extend to the next boundary
         nxt = re.search(r"[.。;；!?！？\n]", text[cut:])
         cut = cut + nxt.end() if nxt and nxt.end() < 200 else cut
-    lead_toks, a = analyze_text(text[:cut], syn)
+    lead_toks, a, c = analyze_text(text[:cut], syn)
     applied.update(a)
-    rest_toks, a = analyze_text(text[cut:], syn)
+    content |= c
+    rest_toks, a, c = analyze_text(text[cut:], syn)
     applied.update(a)
+    content |= c
     lists: dict[str, list[str]] = {}
     for name in ("skills", "majors", "industries"):
         toks: list[str] = []
         for item in getattr(doc, name):
-            t, a = analyze_text(item, syn)
+            t, a, c = analyze_text(item, syn)
             toks.extend(t)
             applied.update(a)
+            if name == "skills":
+                content |= c
         lists[name] = toks
     return DocTokens(
         title=tuple(title),
@@ -83,6 +96,7 @@ def analyze_doc(doc: MatchDoc, *, synonyms: SynonymTable | None = None, lead_cha
         majors=tuple(lists["majors"]),
         industries=tuple(lists["industries"]),
         lead=len(lead_toks),
+        content=len(content),
         synonyms=tuple(sorted(applied)),
         version=ANALYZER_VERSION,
     )

@@ -24,6 +24,8 @@ from .types import KINDS, DocTokens, Explanation, Factor, Filters, FuzzyPair, Ma
 __all__ = ["Scorer", "build_matches"]
 
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+#: Value assumed for a factor the query has data for but the candidate lacks.
+NEUTRAL = 0.5
 
 
 class Scorer:
@@ -108,7 +110,9 @@ def _filter_mask(seg: Segment, cand: np.ndarray, f: Filters, day: int, query: Ma
     return mask
 
 
-def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> tuple[list[Match], int]:
+def build_matches(
+    sc: Scorer, f: Filters, day: int, top_k: int, offset: int, *, explain: bool = True
+) -> tuple[list[Match], int]:
     """Filter, score, rank and explain; returns ``(page, total)``."""
     snap, p, q = sc.snap, sc.params, sc.query
     segs = (snap.main, snap.delta)
@@ -140,17 +144,28 @@ def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> 
     cand_edu = col("edu").astype(np.int64)
     edu_v = education_compat(q_edu, cand_edu) if q.kind == "demand" else education_compat(cand_edu, q_edu)
     reg_v = region_similarity(region_code_int(q.region_code), col("region").astype(np.int64))
-    num = p.weight_text * text_v + p.weight_education * edu_v + p.weight_region * np.nan_to_num(reg_v)
-    den = p.weight_text + p.weight_education + p.weight_region * (~np.isnan(reg_v))
-    den = den + (p.weight_title_fuzzy if q.title else 0.0)
-    den = den + p.weight_skills * (col("has_skills").astype(bool) & bool(q.skills))
-    den = den + p.weight_majors * (col("has_majors").astype(bool) & bool(q.majors))
-    den = den + p.weight_industry * (col("has_ind").astype(bool) & bool(q.industries))
+    # A factor counts iff the query has the data; a candidate lacking it gets NEUTRAL (stage A places 0
+    # for candidates that have it; stage B adds their real value), so ``den`` is the same for all candidates.
+    num = p.weight_text * text_v + p.weight_education * edu_v
+    den = p.weight_text + p.weight_education
+    if q.region_code:
+        num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
+        den += p.weight_region
+    if q.title:
+        den += p.weight_title_fuzzy
+    for has_q, attr, w in (
+        (q.skills, "has_skills", p.weight_skills),
+        (q.majors, "has_majors", p.weight_majors),
+        (q.industries, "has_ind", p.weight_industry),
+    ):
+        if has_q:
+            num = num + w * NEUTRAL * ~col(attr).astype(bool)
+            den += w
     score = num / den
     if f.min_score is not None:
         keep = ~ok | (score >= f.min_score)  # lower bound; refined below for the head
         seg_of, pos, raw, ids, ok, score = seg_of[keep], pos[keep], raw[keep], ids[keep], ok[keep], score[keep]
-        den, text_v, edu_v, reg_v = den[keep], text_v[keep], edu_v[keep], reg_v[keep]
+        text_v, edu_v, reg_v = text_v[keep], edu_v[keep], reg_v[keep]
     scored = np.flatnonzero(ok)
     unscored = np.flatnonzero(~ok)
     # ---- stage B (fuzzy factors on the head)
@@ -159,7 +174,7 @@ def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> 
     final = score.copy()
     details: dict[int, tuple] = {}
     qtitle = normalize(q.title)
-    titles = [normalize(segs[seg_of[i]].titles[pos[i]]) for i in head]
+    titles = [segs[seg_of[i]].norm_titles[pos[i]] for i in head]
     tsim = (
         process.cdist([qtitle], titles, scorer=fuzz.token_set_ratio)[0] / 100.0
         if qtitle and len(titles)
@@ -168,10 +183,11 @@ def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> 
     for j, i in enumerate(head):
         seg = segs[seg_of[i]]
         extra, fired, missing, vals = _fuzzy_factors(q, seg, int(pos[i]), float(tsim[j]) if qtitle else None, p)
-        final[i] = (score[i] * den[i] + extra) / den[i]
+        final[i] = (score[i] * den + extra) / den
         details[int(i)] = (fired, missing, vals)
-    if f.min_score is not None:
+    if f.min_score is not None:  # records without a score cannot reach a minimum score
         scored = scored[final[scored] >= f.min_score]
+        unscored = unscored[:0]
     order = scored[np.lexsort((ids[scored], -final[scored]))]
     unscored = unscored[np.lexsort((ids[unscored], -raw[unscored]))]
     total = len(order) + len(unscored)
@@ -188,6 +204,11 @@ def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> 
                     True,
                     Explanation(synonyms=tuple(sorted(set(seg.synonyms[pos[i]]) | set(sc.toks.synonyms)))),
                 )
+            )
+            continue
+        if not explain:
+            out.append(
+                Match(int(ids[i]), KINDS[seg.kind[pos[i]]], round(float(min(max(final[i], 0.0), 1.0)), 6), False)
             )
             continue
         fired, missing, vals = details.get(int(i), ([], [], {}))
@@ -215,6 +236,14 @@ def build_matches(sc: Scorer, f: Filters, day: int, top_k: int, offset: int) -> 
             Match(int(ids[i]), KINDS[seg.kind[pos[i]]], round(float(min(max(final[i], 0.0), 1.0)), 6), False, expl)
         )
     return out, total
+
+
+def _factor(name: str, value: float | None, weight: float, query_has: bool) -> Factor:
+    if not query_has:
+        return Factor(name, None, 0.0, "query has no data: not counted")
+    if value is None:
+        return Factor(name, None, weight, f"candidate has no data: neutral {NEUTRAL}")
+    return Factor(name, value, weight)
 
 
 def _fuzzy_factors(

@@ -33,8 +33,8 @@ _NO_DATE_HI = np.iinfo(np.int32).max
 
 
 def sufficient(tokens: DocTokens, min_tokens: int) -> bool:
-    """True if the record has at least ``min_tokens`` distinct content tokens."""
-    return len(set(tokens.title) | set(tokens.text) | set(tokens.skills)) >= min_tokens
+    """True if the record has at least ``min_tokens`` distinct content tokens (before synonyms)."""
+    return tokens.content >= min_tokens
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +61,7 @@ class Segment:
     has_majors: np.ndarray
     has_ind: np.ndarray
     titles: tuple[str, ...]
+    norm_titles: tuple[str, ...]
     skills: tuple[tuple[str, ...], ...]
     majors: tuple[tuple[str, ...], ...]
     industries: tuple[frozenset[str], ...]
@@ -116,6 +117,7 @@ def build_segment(
         has_majors=np.fromiter((bool(d.majors) for d in docs), dtype=bool, count=len(docs)),
         has_ind=np.fromiter((bool(d.industries) for d in docs), dtype=bool, count=len(docs)),
         titles=tuple(d.title for d in docs),
+        norm_titles=tuple(normalize(d.title) for d in docs),
         skills=tuple(d.skills for d in docs),
         majors=tuple(d.majors for d in docs),
         industries=tuple(frozenset(normalize(i) for i in d.industries) for d in docs),
@@ -160,6 +162,7 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
         has_majors=_cat(main.has_majors, delta.has_majors, keep),
         has_ind=_cat(main.has_ind, delta.has_ind, keep),
         titles=tuple(main.titles[i] for i in kp) + delta.titles,
+        norm_titles=tuple(main.norm_titles[i] for i in kp) + delta.norm_titles,
         skills=tuple(main.skills[i] for i in kp) + delta.skills,
         majors=tuple(main.majors[i] for i in kp) + delta.majors,
         industries=tuple(main.industries[i] for i in kp) + delta.industries,

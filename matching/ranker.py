@@ -235,6 +235,7 @@ class Matcher:
         offset: int = 0,
         filters: Filters | None = None,
         as_of: dt.date | None = None,
+        explain: bool = True,
     ) -> tuple[list[Match], int]:
         """Rank the indexed records for ``query``.
 
@@ -250,6 +251,9 @@ class Matcher:
         filters : Filters, optional
         as_of : datetime.date, optional
             Day for the validity-window check (default: today).
+        explain : bool, default True
+            Build explanations (set False for bulk evaluation; matches then
+            carry an empty :class:`Explanation`).
 
         Returns
         -------
@@ -266,4 +270,4 @@ class Matcher:
         qw, ew = self._query_terms(toks, expand=query.kind == "demand")
         scorer = Scorer(snap, self.params_, query, toks, qw, ew, query_ok=sufficient(toks, self.params_.min_tokens))
         day = (as_of or dt.date.today()).toordinal()
-        return build_matches(scorer, filters or Filters(), day, top_k, offset)
+        return build_matches(scorer, filters or Filters(), day, top_k, offset, explain=explain)

@@ -29,19 +29,17 @@ _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[+#]+|\.net)?")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "So", "Sk", "Me", "Mn"})
 
-EN_STOP_WORDS = frozenset(  # noqa: SIM905
-    """a about above after again all also am an and any are as at be because been before being below
+_EN_STOP = """a about above after again all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each etc few for from further had has have
     having he her here hers him his how i if in into is it its itself just may me might more most must my
     no nor not of off on once only or other others our ours out over own per same shall she should so some
     such than that the their theirs them then there these they this those through to too under until up
     upon us very via was we were what when where which while who whom why will with within without would
-    you your yours include includes including related relate various e g ie i.e such""".split()
-)
-ZH_STOP_WORDS = frozenset(  # noqa: SIM905
-    """的 了 和 与 及 或 等 在 对 为 是 有 并 以 中 其 之 于 从 把 被 将 由 所 也 又 而 且 就 都 各 该 此 这 那
-    进行 以及 或者 相关 有关 具有 能够 可以 一定 主要 包括 通过 其他 一个 一些 工作 方面 能力 掌握 熟悉 了解 负责""".split()
-)
+    you your yours include includes including related relate various e g ie i.e such"""
+EN_STOP_WORDS = frozenset(_EN_STOP.split())
+_ZH_STOP = """的 了 和 与 及 或 等 在 对 为 是 有 并 以 中 其 之 于 从 把 被 将 由 所 也 又 而 且 就 都 各 该 此 这 那
+    进行 以及 或者 相关 有关 具有 能够 可以 一定 主要 包括 通过 其他 一个 一些 工作 方面 能力 掌握 熟悉 了解 负责"""
+ZH_STOP_WORDS = frozenset(_ZH_STOP.split())
 
 _jieba_lock = threading.Lock()
 _jieba_tokenizer = None

@@ -58,7 +58,8 @@ class DocTokens:
     """Stored token representation of a :class:`MatchDoc` (see :func:`matching.analyze_doc`).
 
     ``lead`` is how many leading ``text`` tokens form the description's lead
-    (weighted more on the query side); ``synonyms`` lists applied aliases
+    (weighted more on the query side); ``content`` counts the distinct tokens
+    of title, text and skills before synonym expansion (data sufficiency); ``synonyms`` lists applied aliases
     (``alias→canonical``) for explanations; ``version`` is the analyzer
     version that produced the tokens (stale tokens are recomputed).
 
@@ -74,12 +75,13 @@ class DocTokens:
     majors: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     lead: int = 0
+    content: int = 0
     synonyms: tuple[str, ...] = ()
     version: str = ""
 
     def to_string(self) -> str:
         """Serialise to one line-free string (fields separated by ``\\x1e``)."""
-        parts = [self.version, str(self.lead), "\x1f".join(self.synonyms)]
+        parts = [self.version, f"{self.lead},{self.content}", "\x1f".join(self.synonyms)]
         parts += [" ".join(getattr(self, f)) for f in _TOKEN_FIELDS]
         return "\x1e".join(parts)
 
@@ -90,8 +92,13 @@ class DocTokens:
         if len(parts) != len(_TOKEN_FIELDS) + 3:
             raise ValueError("not a serialised DocTokens string")
         fields = {f: tuple(p.split()) for f, p in zip(_TOKEN_FIELDS, parts[3:], strict=True)}
+        lead, content = (int(x) for x in parts[1].split(","))
         return cls(
-            **fields, lead=int(parts[1]), synonyms=tuple(x for x in parts[2].split("\x1f") if x), version=parts[0]
+            **fields,
+            lead=lead,
+            content=content,
+            synonyms=tuple(x for x in parts[2].split("\x1f") if x),
+            version=parts[0],
         )
 
     def fields(self) -> dict[str, tuple[str, ...]]:
