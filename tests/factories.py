@@ -134,12 +134,6 @@ def list_ids(client: Any, path: str, **params: Any) -> list[int]:
     return ids(response.json())
 
 
-def make_org_row(client: Any, kind: str = "enterprise", **overrides: Any) -> dict[str, Any]:
-    """An organization of ``kind`` with a unique name."""
-    n = next(_seq)
-    return make_org(client, **{"kind": kind, "name": f"测试机构{n}", **overrides})
-
-
 # --- identities ----------------------------------------------------------------------------
 
 TEST_PASSWORD = "Correct-Horse-42"
