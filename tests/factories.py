@@ -111,7 +111,7 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
 def error_fields(body: dict[str, Any]) -> list[tuple[str, str]]:
     """``(field, location)`` of each entry in a problem's ``errors`` (entries checked for shape)."""
     for entry in body["errors"]:
-        assert ERROR_KEYS <= set(entry), entry
+        assert set(entry) >= ERROR_KEYS, entry
         assert entry["message"]
         assert entry["code"]
     return [(e["field"], e["location"]) for e in body["errors"]]

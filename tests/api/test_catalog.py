@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.core.enums import CooperationKind, EducationLevel, EmploymentType
 from factories import assert_problem, error_fields
+
+from app.core.enums import CooperationKind, EducationLevel, EmploymentType
 
 URL = "/api/v1/catalog"
 

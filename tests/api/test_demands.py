@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from app.changes.models import ChangeLogEntry
 from factories import (
     assert_problem,
     demand_body,
@@ -17,6 +14,9 @@ from factories import (
     make_org,
     make_school,
 )
+from sqlalchemy import select
+
+from app.changes.models import ChangeLogEntry
 
 URL = "/api/v1/demands"
 CONTRACT = {

@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from factories import assert_problem, auth_headers, error_fields, make_org
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings, get_settings
-from factories import assert_problem, auth_headers, error_fields, make_org
 
 SMALL_CAP = 2048
 

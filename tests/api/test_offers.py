@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from factories import assert_problem, error_fields, list_ids, make_offer, make_org, make_school
 from sqlalchemy import select
 
 from app.changes.models import ChangeLogEntry
-from factories import assert_problem, error_fields, list_ids, make_offer, make_org, make_school
 
 URL = "/api/v1/cooperation-offers"
 CONTRACT = {"id", "organization_id", "direction", "kind", "title", "description", "skills", "region_code",

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from app.changes.models import ChangeLogEntry
 from factories import (
     assert_problem,
     error_fields,
@@ -17,6 +14,9 @@ from factories import (
     make_school,
     program_body,
 )
+from sqlalchemy import select
+
+from app.changes.models import ChangeLogEntry
 
 URL = "/api/v1/programs"
 CONTRACT = {

@@ -6,9 +6,6 @@ import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
-
-from app.changes.models import ChangeLogEntry
 from factories import (
     assert_problem,
     demand_body,
@@ -20,6 +17,9 @@ from factories import (
     program_body,
     row_errors,
 )
+from sqlalchemy import func, select
+
+from app.changes.models import ChangeLogEntry
 
 DEMANDS = "/api/v1/demands"
 PROGRAMS = "/api/v1/programs"
