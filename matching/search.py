@@ -34,13 +34,25 @@ class SearchHit:
 
 
 def char_grams(s: str) -> set[str]:
-    """Character grams of a normalised string: padded bigrams plus single CJK characters."""
+    """Character grams of a normalised string.
+
+    Strings containing CJK: padded bigrams plus single CJK characters (one
+    edit destroys at most 3 of them). Other strings: padded trigrams (one
+    edit destroys at most 4).
+    """
     if not s:
         return set()
-    padded = f"\x02{s}\x03"
-    grams = {padded[i : i + 2] for i in range(len(padded) - 1)}
-    grams.update(ch for ch in s if _CJK_RE.match(ch))
-    return grams
+    if _CJK_RE.search(s):
+        padded = f"\x02{s}\x03"
+        grams = {padded[i : i + 2] for i in range(len(padded) - 1)}
+        grams.update(ch for ch in s if _CJK_RE.match(ch))
+        return grams
+    padded = f"\x02\x02{s}\x03\x03"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _grams_per_edit(s: str) -> int:
+    return 3 if _CJK_RE.search(s) else 4
 
 
 class TitleSearch:
@@ -50,6 +62,13 @@ class TitleSearch:
     ----------
     max_candidates : int, default 200
         Candidates taken from the n-gram index for fuzzy re-ranking.
+    max_edits : int, default 1
+        Edits for which candidate generation is exact: one edit destroys at
+        most ``e`` of the query's grams (``e`` = 3 for CJK, 4 otherwise; see
+        :func:`char_grams`), so a title within ``max_edits`` edits shares at
+        least ``len(grams) - e * max_edits`` of them (q-gram lemma); titles
+        below that are only considered when nothing reaches it.
+        Titles further away can still be found, but are not guaranteed.
 
     Attributes
     ----------
@@ -57,22 +76,29 @@ class TitleSearch:
     titles_ : tuple of str
     """
 
-    def __init__(self, *, max_candidates: int = 200) -> None:
+    def __init__(self, *, max_candidates: int = 200, max_edits: int = 1) -> None:
         self.max_candidates = max_candidates
+        self.max_edits = max_edits
 
     def fit(self, ids: Sequence[int], titles: Sequence[str], texts: Sequence[str] | None = None) -> TitleSearch:
         """Index ``titles`` (and ``texts`` for keyword search); returns ``self``."""
-        if self.max_candidates < 1:
-            raise ValueError("max_candidates must be >= 1")
+        if self.max_candidates < 1 or self.max_edits < 0:
+            raise ValueError("max_candidates must be >= 1 and max_edits >= 0")
         if len(ids) != len(titles) or (texts is not None and len(texts) != len(ids)):
             raise ValueError("ids, titles and texts must have the same length")
         self.ids_ = np.asarray(ids, dtype=np.int64)
         self.titles_ = tuple(titles)
-        self._norm = [normalize(t) for t in titles]
+        # Catalogue names repeat (many schools run 软件技术): index each distinct normalised title once.
+        groups: dict[str, list[int]] = {}
+        for pos, t in enumerate(titles):
+            groups.setdefault(normalize(t), []).append(pos)
+        self._norm = list(groups)
+        self._members = [np.asarray(sorted(v, key=lambda p: self.ids_[p]), dtype=np.int64) for v in groups.values()]
+        self._first_id = np.asarray([self.ids_[m[0]] for m in self._members], dtype=np.int64)
         gram_ids: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
-        n_grams = np.zeros(len(titles), dtype=np.float64)
+        n_grams = np.zeros(len(self._norm), dtype=np.float64)
         for j, s in enumerate(self._norm):
             g = char_grams(s)
             n_grams[j] = len(g)
@@ -81,9 +107,11 @@ class TitleSearch:
                 cols.append(j)
         self._grams = gram_ids
         self._gram_matrix = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(gram_ids), len(titles))
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(gram_ids), len(self._norm))
         )
         self._n_grams = n_grams
+        self._title_grams = self._gram_matrix.T.tocsr()  # titles x grams
+        self._gram_df = np.diff(self._gram_matrix.indptr)
         self._bm25 = None
         if texts is not None:
             vocab: dict[str, int] = {}
@@ -98,18 +126,29 @@ class TitleSearch:
     def search(self, query: str, *, top_k: int = 10) -> list[SearchHit]:
         """Titles most similar to ``query`` (typo tolerant), best first, ties by id."""
         q = normalize(query)
-        grams = [self._grams[g] for g in sorted(char_grams(q)) if g in self._grams]
-        if not grams or top_k <= 0:
+        q_grams = char_grams(q)
+        grams = np.asarray(sorted(self._grams[g] for g in q_grams if g in self._grams), dtype=np.int64)
+        if len(grams) == 0 or top_k <= 0:
             return []
-        shared = accumulate(self._gram_matrix, np.asarray(grams, dtype=np.int64), np.ones(len(grams)))
-        dice = 2.0 * shared / (self._n_grams + len(char_grams(q)))
-        cand = top_k_indices(dice, self.ids_, self.max_candidates)
-        cand = cand[dice[cand] > 0]
+        shared_all = accumulate(self._gram_matrix, grams, np.ones(len(grams)))
+        # q-gram lemma: a title within max_edits edits shares at least this many of the query's grams
+        need = max(1, len(q_grams) - _grams_per_edit(q) * self.max_edits)
+        cand = np.flatnonzero(shared_all >= need)
         if len(cand) == 0:
-            return []
+            cand = np.flatnonzero(shared_all > 0)
+        shared = shared_all[cand]
+        dice = 2.0 * shared / (self._n_grams[cand] + len(q_grams))
+        if len(cand) > self.max_candidates:
+            keep = top_k_indices(dice, self._first_id[cand], self.max_candidates)
+            cand = cand[keep]
         sims = process.cdist([q], [self._norm[j] for j in cand], scorer=fuzz.ratio)[0] / 100.0
-        order = np.lexsort((self.ids_[cand], -sims))[:top_k]
-        return [SearchHit(int(self.ids_[cand[o]]), round(float(sims[o]), 6), self.titles_[cand[o]]) for o in order]
+        hits: list[SearchHit] = []
+        for o in np.lexsort((self._first_id[cand], -sims)):
+            for pos in self._members[cand[o]]:
+                hits.append(SearchHit(int(self.ids_[pos]), round(float(sims[o]), 6), self.titles_[pos]))
+            if len(hits) >= top_k:
+                break
+        return hits[:top_k]
 
     def search_keywords(self, query: str, *, top_k: int = 10) -> list[SearchHit]:
         """Records matching the words of ``query`` in title or text, by BM25 (score / best possible).
