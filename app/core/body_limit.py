@@ -35,18 +35,27 @@ class BodySizeLimitMiddleware:
                     return
         received = 0
         started = False
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if exceeded:
+                # The app caught the aborted read and answered itself (FastAPI says 400 "error parsing
+                # the body"): send our 413 instead, once, and drop the app's response.
+                if not started:
+                    started = True
+                    await self._reject(scope, send)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
