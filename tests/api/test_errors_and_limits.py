@@ -56,6 +56,19 @@ class TestBodySizeLimit:
                                          headers={"content-type": "application/x-ndjson"})
         assert_problem(response, 413)
 
+    def test_streamed_json_body_over_the_cap_is_413_and_writes_nothing(self, small_cap_client, client) -> None:
+        def chunks() -> Iterator[bytes]:
+            yield b'{"kind": "school", "name": "x", "description": "'
+            for _ in range(5):
+                yield b"d" * 1000
+            yield b'"}'
+
+        response = small_cap_client.post("/api/v1/organizations", content=chunks(),
+                                         headers={"content-type": "application/json"})
+        body = assert_problem(response, 413)
+        assert body["detail"] == "The request body exceeds the limit of 2048 bytes."
+        assert client.get("/api/v1/organizations").json()["total"] == 0
+
     def test_json_endpoint_body_over_the_cap_is_413_and_writes_nothing(self, small_cap_client, client) -> None:
         response = small_cap_client.post(
             "/api/v1/organizations", json={"kind": "school", "name": "x", "description": "d" * 5000}
