@@ -15,7 +15,8 @@ do not jump when records move from delta to main.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,8 +83,7 @@ def _date_ord(d: dt.date | None, default: int) -> int:
 
 
 def build_segment(
-    docs: Sequence[MatchDoc],
-    tokens: Sequence[DocTokens],
+    pairs: Iterable[tuple[MatchDoc, DocTokens]],
     *,
     field_weights: Mapping[str, float],
     k1: float,
@@ -91,39 +91,85 @@ def build_segment(
     min_tokens: int,
     avg_len: float | None = None,
 ) -> tuple[Segment, float]:
-    """Build a segment; returns it and the average weighted length used."""
-    vocab: dict[str, int] = {}
-    tfs = [weighted_tf(t.fields(), field_weights) for t in tokens]
-    matrix, df, avg = saturation_matrix(tfs, vocab, k1=k1, b=b, avg_len=avg_len)
+    """Build a segment from ``(doc, tokens)`` pairs, consumed once (a generator is fine).
+
+    Only compact per-document metadata is kept (no text, no token lists).
+    Returns the segment and the average weighted length used.
+    """
     kind_code = {k: i for i, k in enumerate(KINDS)}
+    ints: dict[str, array] = {k: array("q") for k in ("ids", "kind", "edu", "region", "org", "vf", "vu")}
+    flags: dict[str, array] = {k: array("b") for k in ("active", "ok", "sk", "mj", "ind")}
+    titles: list[str] = []
+    norm_titles: list[str] = []
+    skills: list[tuple[str, ...]] = []
+    majors: list[tuple[str, ...]] = []
+    industries: list[frozenset[str]] = []
+    synonyms: list[tuple[str, ...]] = []
+
+    def tfs() -> Iterator[dict[str, float]]:
+        for d, t in pairs:
+            for key, v in (
+                ("ids", d.id),
+                ("kind", kind_code[d.kind]),
+                ("edu", education_code(d.education_level)),
+                ("region", region_code_int(d.region_code)),
+                ("org", d.organization_id if d.organization_id is not None else -1),
+                ("vf", _date_ord(d.valid_from, _NO_DATE_LO)),
+                ("vu", _date_ord(d.valid_until, _NO_DATE_HI)),
+            ):
+                ints[key].append(v)
+            for key, f in (
+                ("active", d.is_active()),
+                ("ok", sufficient(t, min_tokens)),
+                ("sk", bool(d.skills)),
+                ("mj", bool(d.majors)),
+                ("ind", bool(d.industries)),
+            ):
+                flags[key].append(f)
+            titles.append(d.title)
+            norm_titles.append(normalize(d.title))
+            skills.append(d.skills)
+            majors.append(d.majors)
+            industries.append(frozenset(normalize(i) for i in d.industries) if d.industries else _EMPTY)
+            synonyms.append(t.synonyms)
+            yield weighted_tf(t.fields(), field_weights)
+
+    vocab: dict[str, int] = {}
+    matrix, df, avg = saturation_matrix(tfs(), vocab, k1=k1, b=b, avg_len=avg_len)
+
+    def i64(key: str) -> np.ndarray:
+        return np.asarray(ints[key], dtype=np.int64)
+
+    def flag(key: str) -> np.ndarray:
+        return np.asarray(flags[key], dtype=bool)
+
     seg = Segment(
-        ids=np.fromiter((d.id for d in docs), dtype=np.int64, count=len(docs)),
+        ids=i64("ids"),
         vocab=vocab,
         matrix=matrix,
         df=df,
-        kind=np.fromiter((kind_code[d.kind] for d in docs), dtype=np.int8, count=len(docs)),
-        edu=np.fromiter((education_code(d.education_level) for d in docs), dtype=np.int8, count=len(docs)),
-        region=np.fromiter((region_code_int(d.region_code) for d in docs), dtype=np.int64, count=len(docs)),
-        org=np.fromiter(
-            (d.organization_id if d.organization_id is not None else -1 for d in docs),
-            dtype=np.int64,
-            count=len(docs),
-        ),
-        active=np.fromiter((d.is_active() for d in docs), dtype=bool, count=len(docs)),
-        valid_from=np.fromiter((_date_ord(d.valid_from, _NO_DATE_LO) for d in docs), dtype=np.int64, count=len(docs)),
-        valid_until=np.fromiter((_date_ord(d.valid_until, _NO_DATE_HI) for d in docs), dtype=np.int64, count=len(docs)),
-        ok=np.fromiter((sufficient(t, min_tokens) for t in tokens), dtype=bool, count=len(docs)),
-        has_skills=np.fromiter((bool(d.skills) for d in docs), dtype=bool, count=len(docs)),
-        has_majors=np.fromiter((bool(d.majors) for d in docs), dtype=bool, count=len(docs)),
-        has_ind=np.fromiter((bool(d.industries) for d in docs), dtype=bool, count=len(docs)),
-        titles=tuple(d.title for d in docs),
-        norm_titles=tuple(normalize(d.title) for d in docs),
-        skills=tuple(d.skills for d in docs),
-        majors=tuple(d.majors for d in docs),
-        industries=tuple(frozenset(normalize(i) for i in d.industries) for d in docs),
-        synonyms=tuple(t.synonyms for t in tokens),
+        kind=i64("kind").astype(np.int8),
+        edu=i64("edu").astype(np.int8),
+        region=i64("region"),
+        org=i64("org"),
+        active=flag("active"),
+        valid_from=i64("vf"),
+        valid_until=i64("vu"),
+        ok=flag("ok"),
+        has_skills=flag("sk"),
+        has_majors=flag("mj"),
+        has_ind=flag("ind"),
+        titles=tuple(titles),
+        norm_titles=tuple(norm_titles),
+        skills=tuple(skills),
+        majors=tuple(majors),
+        industries=tuple(industries),
+        synonyms=tuple(synonyms),
     )
     return seg, avg
+
+
+_EMPTY: frozenset[str] = frozenset()
 
 
 def _cat(a: np.ndarray, b: np.ndarray, keep_a: np.ndarray) -> np.ndarray:

@@ -100,19 +100,25 @@ class Matcher:
         return analyze_doc(doc, synonyms=syn, lead_chars=params.lead_chars)
 
     def fit(self, docs: Iterable[MatchDoc]) -> Matcher:
-        """Index ``docs`` (ids must be unique) and return ``self``."""
+        """Index ``docs`` (ids must be unique) and return ``self``.
+
+        ``docs`` is consumed once and not retained (a generator that parses
+        stored tokens row by row keeps memory flat); pass ``MatchDoc.tokens``
+        to skip tokenisation.
+        """
         self._check_params()
-        docs = list(docs)
-        ids = [d.id for d in docs]
-        if len(set(ids)) != len(ids):
-            raise ValueError("document ids must be unique")
-        tokens = [self.analyze(d) for d in docs]
         p = self.params_
         main, avg = build_segment(
-            docs, tokens, field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens
+            ((d, self.analyze(d)) for d in docs),
+            field_weights=p.doc_field_weights,
+            k1=p.k1,
+            b=p.b,
+            min_tokens=p.min_tokens,
         )
+        if len(np.unique(main.ids)) != main.n:
+            raise ValueError("document ids must be unique")
         delta, _ = build_segment(
-            [], [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=avg
+            [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=avg
         )
         self._lock = threading.Lock()
         self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
@@ -135,8 +141,7 @@ class Matcher:
     ) -> None:
         p = self.params_
         delta, _ = build_segment(
-            delta_docs,
-            delta_tokens,
+            zip(delta_docs, delta_tokens, strict=True),
             field_weights=p.doc_field_weights,
             k1=p.k1,
             b=p.b,
@@ -201,7 +206,7 @@ class Matcher:
         p = self.params_
         main = merge_segments(snap.main, snap.delta, snap.dead)
         delta, _ = build_segment(
-            [], [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=snap.avg_len
+            [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=snap.avg_len
         )
         self.snapshot_ = Snapshot(
             main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1

@@ -19,7 +19,8 @@ Scores are accumulated only over the posting lists of the query terms
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,7 +54,7 @@ def weighted_tf(fields: Mapping[str, Sequence[str]], weights: Mapping[str, float
 
 
 def saturation_matrix(
-    docs_tf: Sequence[Mapping[str, float]],
+    docs_tf: Iterable[Mapping[str, float]],
     vocab: dict[str, int],
     *,
     k1: float,
@@ -63,9 +64,12 @@ def saturation_matrix(
 ) -> tuple[sp.csr_matrix, np.ndarray, float]:
     """Build the term-major BM25 saturation matrix.
 
+    ``docs_tf`` is consumed once (it may be a generator); the intermediate
+    storage is compact typed arrays, so a million documents fit in memory.
+
     Parameters
     ----------
-    docs_tf : sequence of mapping
+    docs_tf : iterable of mapping
         Weighted term frequencies per document (see :func:`weighted_tf`).
     vocab : dict
         ``term -> row``; new terms are appended when ``grow_vocab``.
@@ -78,34 +82,45 @@ def saturation_matrix(
 
     Returns
     -------
-    matrix : scipy.sparse.csr_matrix of shape (len(vocab), len(docs_tf))
+    matrix : scipy.sparse.csr_matrix of shape (len(vocab), n_docs)
         float32 saturation values, rows are terms.
     df : ndarray of shape (len(vocab),)
         Document frequency per term.
     avg_len : float
         The average length used.
     """
-    lengths = np.fromiter((sum(d.values()) for d in docs_tf), dtype=np.float64, count=len(docs_tf))
-    if avg_len is None:
-        avg_len = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for j, d in enumerate(docs_tf):
-        norm = k1 * (1.0 - b + b * lengths[j] / avg_len)
+    rows = array("i")
+    tfs = array("f")
+    counts = array("i")
+    lengths = array("d")
+    for d in docs_tf:
+        n_before = len(rows)
+        total = 0.0
         for t, f in d.items():
+            total += f
             r = vocab.get(t)
             if r is None:
                 if not grow_vocab:
                     continue
                 r = vocab[t] = len(vocab)
             rows.append(r)
-            cols.append(j)
-            vals.append(f * (k1 + 1.0) / (f + norm))
-    m = sp.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-        shape=(len(vocab), len(docs_tf)),
+            tfs.append(f)
+        counts.append(len(rows) - n_before)
+        lengths.append(total)
+    n_docs = len(counts)
+    length_arr = np.frombuffer(lengths, dtype=np.float64) if n_docs else np.zeros(0)
+    if avg_len is None:
+        avg_len = float(length_arr.mean()) if n_docs and length_arr.mean() > 0 else 1.0
+    cols = (
+        np.repeat(np.arange(n_docs, dtype=np.int32), np.frombuffer(counts, dtype=np.int32))
+        if n_docs
+        else (np.zeros(0, dtype=np.int32))
     )
+    tf = np.frombuffer(tfs, dtype=np.float32) if len(tfs) else np.zeros(0, dtype=np.float32)
+    norm = (k1 * (1.0 - b + b * length_arr / avg_len)).astype(np.float32)
+    vals = tf * np.float32(k1 + 1.0) / (tf + norm[cols])
+    row_arr = np.frombuffer(rows, dtype=np.int32) if len(rows) else np.zeros(0, dtype=np.int32)
+    m = sp.csr_matrix((vals, (row_arr, cols)), shape=(len(vocab), n_docs), dtype=np.float32)
     m.sum_duplicates()
     m.sort_indices()
     df = np.diff(m.indptr).astype(np.float64)
