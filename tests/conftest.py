@@ -78,11 +78,11 @@ def _empty_tables(_schema: None) -> Iterator[None]:
     from app.db.session import get_engine
 
     with get_engine().begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Skips the append-only trigger on audit_log for this cleanup only (TRUNCATE was ~0.1 s a test).
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
         for table in reversed(metadata.sorted_tables):
-            if table.name == "audit_log" and conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE audit_log"))  # DELETE is refused by the append-only trigger
-            else:
-                conn.execute(table.delete())
+            conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -115,8 +115,9 @@ def client() -> Iterator[object]:
 
 
 @pytest.fixture
-def client_as() -> Iterator[object]:
-    """``client_as(role, organization_id=None)``: a new client with its own identity's credentials."""
+def client_as(client: object) -> Iterator[object]:
+    """``client_as(role, organization_id=None)``: another client of the same running app, with its own
+    identity's credentials (it shares the app's lifespan with ``client``: no second start-up)."""
     from contextlib import ExitStack
 
     from factories import auth_headers
@@ -127,7 +128,8 @@ def client_as() -> Iterator[object]:
     with ExitStack() as stack:
 
         def make(role: str, organization_id: int | None = None, **kwargs: object) -> TestClient:
-            c = stack.enter_context(TestClient(app))
+            c = TestClient(app)
+            stack.callback(c.close)
             c.headers.update(auth_headers(c, role=role, organization_id=organization_id, **kwargs))
             return c
 
