@@ -18,6 +18,7 @@ from app.core.ratelimit import RateLimiter
 from app.db.session import get_sessionmaker
 from app.health.router import router as health_router
 from app.matches.index import MatchIndex
+from app.web.router import mount_web
 
 DESCRIPTION = """
 人才供需对接平台 — talent supply-demand matching for industry-education consortia.
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(api_router)
+    mount_web(app)
     return app
 
 

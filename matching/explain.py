@@ -62,6 +62,7 @@ class Scorer:
         for t, v in self.e_part.items():
             combined[t] = combined.get(t, 0.0) + v
         self.terms = sorted(combined.items())
+        self._rows: dict[tuple[int, int], dict[int, tuple[str, float]]] = {}
 
     def text(self, seg: Segment) -> np.ndarray:
         """Text value in [0, 1] for every document of ``seg`` (0 = no shared term)."""
@@ -75,16 +76,20 @@ class Scorer:
 
     def contributions(self, seg: Segment, pos: int, part: dict[str, float]) -> list[TermContribution]:
         """Terms of ``part`` present in document ``pos`` with their share of the text value."""
+        if not part:
+            return []
+        key = (id(seg), id(part))
+        by_row = self._rows.get(key)
+        if by_row is None:
+            by_row = {r: (t, w) for t, w in part.items() if (r := seg.vocab.get(t)) is not None}
+            self._rows[key] = by_row
+        m = seg.doc_terms
+        lo, hi = m.indptr[pos], m.indptr[pos + 1]
         out = []
-        m = seg.matrix
-        for t, w in part.items():
-            r = seg.vocab.get(t)
-            if r is None:
-                continue
-            lo, hi = m.indptr[r], m.indptr[r + 1]
-            k = lo + np.searchsorted(m.indices[lo:hi], pos)
-            if k < hi and m.indices[k] == pos:
-                out.append(TermContribution(t, round(float(w * m.data[k]), 6)))
+        for r, v in zip(m.indices[lo:hi].tolist(), m.data[lo:hi].tolist(), strict=True):
+            hit = by_row.get(r)
+            if hit is not None:
+                out.append(TermContribution(hit[0], round(hit[1] * v, 6)))
         out.sort(key=lambda c: (-c.contribution, c.term))
         return out[:12]
 

@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from .text import normalize
+from .text import normalize as _normalize
 from .types import EDUCATION_LEVELS
 
 __all__ = [
@@ -33,6 +34,12 @@ __all__ = [
 
 EDU_ANY = -1
 _EDU_INDEX = {lvl: i for i, lvl in enumerate(EDUCATION_LEVELS)}
+
+
+@functools.lru_cache(maxsize=100_000)
+def normalize(s: str) -> str:
+    """Cached :func:`matching.text.normalize` (skill and major names repeat a lot)."""
+    return _normalize(s)
 
 
 def education_code(level: str) -> int:

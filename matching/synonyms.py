@@ -20,6 +20,7 @@ from .text import normalize
 __all__ = ["SynonymTable", "load_synonyms", "default_synonyms"]
 
 _ASCII_WORD = re.compile(r"^[a-z0-9+#. ]+$")
+_LATIN_RUN = re.compile(r"[a-z0-9+#.]+")
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,59 @@ class SynonymTable:
     mapping: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
-        aliases = sorted((a for a, _ in self.mapping), key=lambda a: (-len(a), a))
-        parts = []
-        for a in aliases:
-            esc = re.escape(a)
-            # Latin aliases must be whole words; CJK aliases match anywhere.
-            parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if _ASCII_WORD.match(a) else esc)
-        object.__setattr__(self, "_re", re.compile("|".join(parts)) if parts else None)
+        words: dict[str, str] = {}  # pure Latin aliases, matched as whole word sequences
+        first: dict[str, list[str]] = {}  # other aliases, found by their first character
+        for a, _ in self.mapping:
+            if _ASCII_WORD.match(a):
+                words[a] = a
+            else:
+                first.setdefault(a[0], []).append(a)
+        for v in first.values():
+            v.sort(key=lambda a: (-len(a), a))
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_max_words", max((a.count(" ") + 1 for a in words), default=0))
+        object.__setattr__(self, "_first", first)
         object.__setattr__(self, "_map", dict(self.mapping))
+
+    def _find(self, text: str) -> set[str]:
+        found: set[str] = set()
+        first: dict[str, list[str]] = self._first  # type: ignore[attr-defined]
+        if first:
+            for i, ch in enumerate(text):
+                cands = first.get(ch)
+                if cands is None or (
+                    ch.isascii() and ch.isalnum() and i and text[i - 1].isascii() and text[i - 1].isalnum()
+                ):
+                    continue
+                for a in cands:
+                    if text.startswith(a, i):
+                        end = i + len(a)
+                        last = a[-1]
+                        if (
+                            last.isascii()
+                            and last.isalnum()
+                            and end < len(text)
+                            and text[end].isascii()
+                            and text[end].isalnum()
+                        ):
+                            continue
+                        found.add(a)
+                        break
+        words: dict[str, str] = self._words  # type: ignore[attr-defined]
+        if words:
+            runs = list(_LATIN_RUN.finditer(text))
+            max_n: int = self._max_words  # type: ignore[attr-defined]
+            for i in range(len(runs)):
+                phrase = runs[i].group(0)
+                if phrase in words:
+                    found.add(phrase)
+                for j in range(i + 1, min(i + max_n, len(runs))):
+                    if text[runs[j - 1].end() : runs[j].start()] != " ":
+                        break
+                    phrase = phrase + " " + runs[j].group(0)
+                    if phrase in words:
+                        found.add(phrase)
+        return found
 
     def __len__(self) -> int:
         return len(self.mapping)
@@ -52,10 +98,9 @@ class SynonymTable:
 
         ``applied`` lists ``"alias→expansion"`` strings, sorted, for explanations.
         """
-        rx = self._re  # type: ignore[attr-defined]
-        if rx is None or not normalized_text:
+        if not self.mapping or not normalized_text:
             return normalized_text, ()
-        found = sorted(set(rx.findall(normalized_text)))
+        found = sorted(self._find(normalized_text))
         if not found:
             return normalized_text, ()
         extra: list[str] = []

@@ -16,6 +16,7 @@ All functions are pure and deterministic.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -86,22 +87,32 @@ def normalize(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "+#":
-            out.append(ch)
-        elif cat in _DROP_CATEGORIES:
-            out.append(" ")
-        elif cat[0] in "PZ" or (cat[0] == "S" and ch not in "+#"):
-            out.append("." if ch == "." else " ")
-        else:
-            out.append(ch)
-    text = "".join(out)
-    # keep '.' only inside tokens such as ".net"; elsewhere it is punctuation
-    text = re.sub(r"\.(?!net(?![a-z]))", " ", text)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_CHAR_MAP)
+    if "." in text:
+        # keep '.' only inside tokens such as ".net"; elsewhere it is punctuation
+        text = _DOT_RE.sub(" ", text)
     return " ".join(text.split())
+
+
+class _CharMap(dict):  # type: ignore[type-arg]
+    """``str.translate`` table filled lazily per code point (C-speed after first sight)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if ch in "+#.":
+            out = ch
+        elif cat in _DROP_CATEGORIES or cat[0] in "PZS":
+            out = " "
+        else:
+            out = ch
+        if len(self) < 200_000:
+            self[code] = out
+        return out
+
+
+_CHAR_MAP = _CharMap()
+_DOT_RE = re.compile(r"\.(?!net(?![a-z]))")
 
 
 _STEM_RULES: tuple[tuple[str, str, int], ...] = (
@@ -151,6 +162,7 @@ _STEM_RULES: tuple[tuple[str, str, int], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Fold an English word to a light stem.
 
@@ -188,7 +200,9 @@ def stem(word: str) -> str:
     return word
 
 
-def _cjk_tokens(run: str, *, words: bool) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _cjk_tokens(run: str, *, words: bool) -> tuple[str, ...]:
+    """Tokens of one CJK run (cached: clauses and phrases repeat across records)."""
     toks: list[str] = []
     if words and len(run) > 2:
         for w in _get_jieba().cut(run, HMM=False):
@@ -197,12 +211,12 @@ def _cjk_tokens(run: str, *, words: bool) -> list[str]:
     if len(run) == 1:
         if run not in ZH_STOP_WORDS:
             toks.append(run)
-        return toks
+        return tuple(toks)
     for i in range(len(run) - 1):
         bg = run[i : i + 2]
         if bg not in ZH_STOP_WORDS:
             toks.append(bg)
-    return toks
+    return tuple(toks)
 
 
 def tokenize(text: str | None, *, normalized: bool = False, cjk_words: bool = True) -> list[str]:

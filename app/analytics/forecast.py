@@ -1,7 +1,8 @@
 """Next year's demand and supply per industry or major, and a back-test of the method.
 
-History: yearly demand (headcount by demand year) and supply (available graduates by
-graduation year) from the database over ``history_years`` years before the target. Years
+History: yearly demand (headcount by demand year) and supply (graduates by graduation year:
+a past cohort's ``available`` shrinks as it is placed, so graduates are the comparable yearly
+inflow) from the database over ``history_years`` years before the target. Years
 without records after a key's first year count as 0. Method: :func:`app.analytics.trend.forecast_next`.
 """
 
@@ -27,7 +28,7 @@ def _series(session: Session, scope: Scope, dimension: str, first: int, last: in
     for r in demand_rows(session, window, [dimension, "year"]):
         raw["demand"].setdefault(r[dimension], {})[r["year"]] = float(r["demand"])
     for r in supply_rows(session, window, [dimension, "year"]):
-        raw["supply"].setdefault(r[dimension], {})[r["year"]] = float(r["supply"])
+        raw["supply"].setdefault(r[dimension], {})[r["year"]] = float(r["graduates"])
     for by_key in raw.values():
         for key, series in by_key.items():
             start = min(series)
@@ -42,7 +43,7 @@ def forecast(
     """Forecast per key with its history, interval and method."""
     ensure_mappings(session, scope, dimension, matcher)
     series = _series(session, scope, dimension, target_year - history_years, target_year - 1)
-    scheduled = {r[dimension]: int(r["supply"]) for r in supply_rows(session, scope.years(target_year, target_year),
+    scheduled = {r[dimension]: int(r["graduates"]) for r in supply_rows(session, scope.years(target_year, target_year),
                                                                       [dimension])}
     keys = set(series["demand"]) | set(series["supply"])
     items = []

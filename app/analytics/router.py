@@ -9,6 +9,7 @@ from app.analytics import destination, supply_demand
 from app.analytics.demand_majors import rebuild_demand_majors
 from app.analytics.fit_report import fit_report
 from app.analytics.forecast import backtest_forecasts, forecast
+from app.analytics.labels import label
 from app.analytics.mapping import MajorMatcher, map_demand_to_majors
 from app.analytics.overview import overview
 from app.analytics.report_render import to_csv, to_html
@@ -67,12 +68,15 @@ def destination_rates(
 
 @router.get("/demands/{demand_id}/majors", summary="How a demand maps to majors (and which mapping was used)")
 def demand_majors(
-    demand_id: Annotated[int, Path(ge=1)], session: SessionDep, matcher: MatcherDep
+    demand_id: Annotated[int, Path(ge=1)], session: SessionDep, matcher: MatcherDep,
+    lang: Annotated[Literal["zh", "en"], Query()] = "zh",
 ) -> dict[str, Any]:
     demand = get_demand(session, demand_id)
     mapping = map_demand_to_majors(demand, matcher=matcher)
     return {"demand_id": demand.id, "source": mapping.source, "note": mapping.note,
             "links": [{"major_code": link.major_code, "category_code": link.category_code,
+                       "name": label("major", link.major_code, lang) if link.major_code
+                       else label("major_category", link.category_code, lang),
                        "weight": round(link.weight, 6)} for link in mapping.links]}
 
 

@@ -49,7 +49,7 @@ def _reason(lang: str, code: str, value: Any, threshold: Any, **fmt: Any) -> dic
 def evaluate(cells: dict[int, dict[str, float]], year: int, th: Thresholds, lang: str = "zh") -> dict[str, Any]:
     """Level, score, numbers and reasons for one major in one region from its yearly cells."""
     now = cells.get(year, {})
-    d, s, g = now.get("demand", 0.0), int(now.get("supply", 0)), int(now.get("graduates", 0))
+    d, s, g = round(now.get("demand", 0.0), 2), int(now.get("supply", 0)), int(now.get("graduates", 0))
     ratio = ratio_of(d, s)
     unplaced = round(s / g, 4) if g else None
     years = sorted(y for y in cells if cells[y].get("supply"))

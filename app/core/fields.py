@@ -104,3 +104,11 @@ ExternalId = Annotated[
 ]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Salary = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+#: A short optional text where an empty (or whitespace-only) value means "not given".
+OptionalShortText = Annotated[ShortText | None, AfterValidator(_blank_to_none)]

@@ -59,12 +59,13 @@ def test_forecast_api(client: Any, world: dict[str, Any]) -> None:
     assert smart["demand"]["history"] == {"2025": 40}
     assert smart["demand"]["forecast"] | {"explanation": None} == {
         "value": 40, "low": 20, "high": 60, "method": "naive", "points": 1, "slope": None, "explanation": None}
-    assert smart["supply"]["history"] == {"2024": 10, "2025": 26}
-    assert (smart["supply"]["forecast"]["value"], smart["supply"]["forecast"]["low"]) == (26, 10)
+    # supply is forecast on graduates: smart_mfg 90 (P1) in 2024, 100 + 10 (P1, P3) in 2025
+    assert smart["supply"]["history"] == {"2024": 90, "2025": 110}
+    assert (smart["supply"]["forecast"]["value"], smart["supply"]["forecast"]["low"]) == (110, 90)
     assert nev["demand"]["history"] == {"2024": 12, "2025": 9}
     assert (nev["demand"]["forecast"]["low"], nev["demand"]["forecast"]["high"]) == (6, 12)
-    assert (smart["gap"], nev["gap"]) == (14, -21)
-    assert [i["key"] for i in body["items"]] == ["nev", "smart_mfg"]
+    assert (smart["gap"], nev["gap"]) == (-70, -31)
+    assert [i["key"] for i in body["items"]] == ["smart_mfg", "nev"]
 
 
 def test_backtest_api(client: Any, world: dict[str, Any]) -> None:
@@ -74,10 +75,10 @@ def test_backtest_api(client: Any, world: dict[str, Any]) -> None:
     make_cohort(client, world["p1"]["id"], graduation_year=2023, graduates=50, available=8)
     params = {"dimension": "industry", "year_from": 2021, "year_to": 2025}
     body = client.get("/api/v1/analytics/forecast/backtest", params=params).json()
-    # smart_mfg supply 2022..2025: 4, 8, 10, 26. 2024 from (4, 8): naive 8, error 2;
-    # 2025 from the line through (4, 8, 10): 7.333 + 3 * 2 = 13.333, error 12.667. Naive errors 2 and 16.
+    # smart_mfg graduates 2022..2025: 50, 50, 90, 110. 2024 from (50, 50): naive 50, error 40;
+    # 2025 from the line through (50, 50, 90): 63.333 + 20 * 2 = 103.333, error 6.667. Naive errors 40, 20.
     smart = {k["key"]: k for k in body["supply"]["keys"]}["smart_mfg"]
-    assert smart["points"] == 2 and smart["mae"] == pytest.approx(7.333) and smart["naive_mae"] == 9.0
-    assert smart["mape"] == pytest.approx((2 / 10 + 12.6667 / 26) / 2, abs=1e-4)
-    # nev supply (5, 30) and all demand series are too short to back-test
+    assert smart["points"] == 2 and smart["mae"] == pytest.approx(23.333) and smart["naive_mae"] == 30.0
+    assert smart["mape"] == pytest.approx((40 / 90 + 6.6667 / 110) / 2, abs=1e-4)
+    # nev graduates (30, 40) and all demand series are too short to back-test
     assert body["supply"]["overall"]["points"] == 2 and body["demand"]["overall"]["points"] == 0

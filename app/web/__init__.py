@@ -1,0 +1,1 @@
+"""Web pages served by the service: the data cockpit (/dashboard) and the matching portal (/)."""

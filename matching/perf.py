@@ -1,0 +1,130 @@
+"""Speed and memory measurement on synthetic corpora (used by ``scripts/benchmark_matching.py``).
+
+Run one size per fresh process so that peak RSS (``ru_maxrss``) belongs to
+that size alone. The peak includes the generated corpus and its stored token
+strings, i.e. it overstates what the index alone needs.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing as mp
+import os
+import resource
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from .analysis import analyze_doc
+from .ranker import Matcher
+from .search import TitleSearch
+from .synthetic import synthetic_docs, typo_queries
+from .types import DocTokens, MatchDoc
+
+__all__ = ["run_size"]
+
+
+def _tokenize_chunk(args: tuple[int, int, int]) -> list[str]:
+    n, seed, start = args
+    out = []
+    for i, d in enumerate(synthetic_docs(n, seed=seed)):
+        if i >= start + 20000:
+            break
+        if i >= start:
+            out.append(analyze_doc(d).to_string())
+    return out
+
+
+def _token_strings(n: int, seed: int, processes: int) -> list[str]:
+    starts = list(range(0, n, 20000))
+    with mp.get_context("fork").Pool(processes) as pool:
+        chunks = pool.map(_tokenize_chunk, [(n, seed, s) for s in starts])
+    return [s for c in chunks for s in c]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _pct(xs: list[float]) -> dict[str, float]:
+    a = np.asarray(xs) * 1000.0
+    return {"p50_ms": round(float(np.percentile(a, 50)), 3), "p95_ms": round(float(np.percentile(a, 95)), 3)}
+
+
+def run_size(
+    n: int, *, seed: int = 0, n_queries: int = 1000, raw_limit: int = 200_000, processes: int = 2
+) -> dict[str, object]:
+    """Measure build time, memory, match latency and typo-search latency for ``n`` records.
+
+    Raw-text build (tokenise + index) is measured end to end when
+    ``n <= raw_limit``; above that, tokenisation throughput is measured on
+    the first 50,000 records and the raw build time is reported as
+    ``estimated`` (token build time + extrapolated tokenisation).
+    """
+    res: dict[str, object] = {"n": n, "seed": seed}
+    from .text import _get_jieba
+
+    _get_jieba()  # dictionary load is a one-off, not part of a build
+    if n <= raw_limit:
+        t = time.perf_counter()
+        Matcher().fit(synthetic_docs(n, seed=seed))
+        res["build_raw_s"] = round(time.perf_counter() - t, 2)
+        res["build_raw_kind"] = "measured"
+    else:
+        sample = 50_000
+        t = time.perf_counter()
+        for d in synthetic_docs(sample, seed=seed):
+            analyze_doc(d)
+        res["tokenize_per_doc_ms"] = round((time.perf_counter() - t) / sample * 1000, 4)
+    gc.collect()
+    t = time.perf_counter()
+    strings = _token_strings(n, seed, processes)
+    res["tokenize_parallel_s"] = round(time.perf_counter() - t, 2)
+
+    def with_tokens(strings: list[str]) -> Iterator[MatchDoc]:
+        for d, s in zip(synthetic_docs(n, seed=seed), strings, strict=True):
+            yield MatchDoc(
+                **{f: getattr(d, f) for f in d.__dataclass_fields__ if f != "tokens"}, tokens=DocTokens.from_string(s)
+            )
+
+    t = time.perf_counter()
+    matcher = Matcher().fit(with_tokens(strings))
+    res["build_tokens_s"] = round(time.perf_counter() - t, 2)
+    if n > raw_limit:
+        res["build_raw_s"] = round(res["build_tokens_s"] + res["tokenize_per_doc_ms"] * n / 1000, 1)  # type: ignore[operator]
+        res["build_raw_kind"] = "estimated"
+    del strings
+    titles = list(matcher.snapshot_.main.titles)
+    ids = matcher.snapshot_.main.ids.tolist()
+    gc.collect()
+    gc.freeze()  # long-lived index objects out of the cyclic GC's way, as a server would do after loading
+    res["rss_after_build_mb"] = round(_rss_mb(), 1)
+
+    queries = list(synthetic_docs(n_queries, seed=seed + 1, kind="demand"))
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        matcher.rank(q, top_k=10)
+        lat.append(time.perf_counter() - t)
+    res["match_single"] = _pct(lat)
+    t = time.perf_counter()
+    for q in queries:
+        matcher.rank(q, top_k=10)
+    res["match_batch_1000_s"] = round((time.perf_counter() - t) * 1000 / len(queries), 3)
+
+    t = time.perf_counter()
+    ts = TitleSearch().fit(ids, titles)
+    res["typo_build_s"] = round(time.perf_counter() - t, 2)
+    pairs = typo_queries(titles, n_queries, seed=seed + 2)
+    lat, hits = [], 0
+    for j, q in pairs:
+        t = time.perf_counter()
+        h = ts.search(q, top_k=1)
+        lat.append(time.perf_counter() - t)
+        hits += bool(h) and h[0].title == titles[j]
+    res["typo_search"] = _pct(lat)
+    res["typo_recall_at_1"] = round(hits / len(pairs), 4)
+    res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return res

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Speed/memory benchmark of the matching engine on synthetic bilingual corpora.
+
+Each size runs in a fresh subprocess (honest peak RSS) and is bounded by
+``--timeout`` seconds. Example::
+
+    .venv/bin/python scripts/benchmark_matching.py --sizes 10k,100k,1M
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parse_size(s: str) -> int:
+    s = s.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(s[-1], 1)
+    return int(float(s[:-1] if s[-1] in "km" else s) * mult)
+
+
+def _table(rows: list[dict]) -> str:
+    head = ("records | build raw s | build tokens s | peak RSS MB | RSS after build MB | match p50/p95 ms "
+            "| batch ms/query | typo p50/p95 ms | typo recall@1")
+    lines = [head, " | ".join("---" for _ in head.split("|"))]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['n']:,} | error: {r['error']}")
+            continue
+        raw = f"{r['build_raw_s']}" + (" (est.)" if r["build_raw_kind"] == "estimated" else "")
+        lines.append(
+            f"{r['n']:,} | {raw} | {r['build_tokens_s']} | {r['peak_rss_mb']} | {r['rss_after_build_mb']} | "
+            f"{r['match_single']['p50_ms']} / {r['match_single']['p95_ms']} | {r['match_batch_1000_s']} | "
+            f"{r['typo_search']['p50_ms']} / {r['typo_search']['p95_ms']} | {r['typo_recall_at_1']}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k,100k", help="comma-separated, e.g. 10k,100k,1M")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per size")
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.worker is not None:
+        sys.path.insert(0, str(ROOT))
+        from matching.perf import run_size
+
+        print(json.dumps(run_size(a.worker, seed=a.seed, n_queries=a.queries)))
+        return 0
+    rows = []
+    for size in [_parse_size(s) for s in a.sizes.split(",") if s.strip()]:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(size), "--seed", str(a.seed),
+               "--queries", str(a.queries)]
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout, check=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        except subprocess.TimeoutExpired:
+            rows.append({"n": size, "error": f"timeout after {a.timeout}s"})
+        except subprocess.CalledProcessError as e:
+            rows.append({"n": size, "error": (e.stderr or "").strip().splitlines()[-1:]})
+        print(json.dumps(rows[-1]), flush=True)
+    print(_table(rows))
+    if a.json:
+        Path(a.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
