@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import record_audit
@@ -13,11 +14,12 @@ from app.auth.principal import Principal
 from app.bulk.parsing import Row
 from app.changes.service import record_changes
 from app.core import records, tenancy
-from app.core.errors import Forbidden, InvalidInput, field_error, pydantic_errors
+from app.core.errors import Conflict, Forbidden, InvalidInput, field_error, pydantic_errors
 from app.db.base import utcnow
 from app.organizations.models import Organization
 
 MAX_REPORTED_ERRORS = 1000
+_WRITE_ATTEMPTS = 3
 _CHUNK = 500
 
 
@@ -55,6 +57,28 @@ def bulk_upsert(
         bad_rows = len({e["row"] for e in errors})
         raise InvalidInput(f"{bad_rows} of {len(rows)} record(s) are invalid; nothing was imported", errors=shown)
 
+    # Another import or upsert may insert the same keys between our read and our flush; the
+    # unique constraint catches it, and the batch is re-planned against the new state.
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            results, counts = _write(session, spec, valid, actor, len(rows))
+            break
+        except IntegrityError:
+            session.rollback()
+            if attempt == _WRITE_ATTEMPTS - 1:
+                raise Conflict("this batch raced with other writes of the same records; retry it") from None
+    items = [{"row": n, "external_id": e, "id": obj.id, "outcome": o} for n, e, obj, o in results]
+    return BulkResult(total=len(rows), items=items, **counts)
+
+
+def _write(
+    session: Session,
+    spec: records.RecordSpec,
+    valid: list[tuple[int, int, str, dict[str, Any]]],
+    actor: Principal | None,
+    total: int,
+) -> tuple[list[tuple[int, str, Any, str]], dict[str, int]]:
+    """Plan and write the batch in the session's transaction, then commit once."""
     existing = _load_existing(session, spec, [(org, ext) for _, org, ext, _ in valid])
     _check_publishable(session, valid, existing)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -83,15 +107,14 @@ def bulk_upsert(
     owners = {org for _, org, _, _ in valid}
     record_audit(
         session, actor, "bulk_import", spec.entity, None,
-        {"total": len(rows), **counts,
+        {"total": total, **counts,
          "created_ids": [obj.id for _, _, obj, o in results if o == "created"],
          "updated_ids": [obj.id for _, _, obj, o in results if o == "updated"],
          "organization_ids": sorted(owners)},
         organization_id=next(iter(owners)) if len(owners) == 1 else None,
     )
-    records.commit(session, "this batch")
-    items = [{"row": n, "external_id": e, "id": obj.id, "outcome": o} for n, e, obj, o in results]
-    return BulkResult(total=len(rows), items=items, **counts)
+    session.commit()
+    return results, counts
 
 
 def _check_tenant(actor: Principal | None, valid: list[tuple[int, int, str, dict[str, Any]]]) -> None:

@@ -54,6 +54,10 @@ def get_cohort(session: Session, cohort_id: int, *, actor: Principal | None = No
 def update_cohort(
     session: Session, cohort_id: int, patch: dict[str, Any], *, actor: Principal | None = None
 ) -> Cohort:
+    if "region_code" in patch and patch["region_code"] is None:  # back to the program's region
+        cohort = records.get_record(session, SPEC, cohort_id, actor=actor)
+        program = session.get(Program, cohort.program_id)
+        patch = {**patch, "region_code": program.region_code if program else None}
     return records.update_record(session, SPEC, cohort_id, patch, actor=actor)
 
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, HttpUrl
 
 from app.core.enums import OrganizationKind
-from app.core.fields import LongText, RegionCode, ShortText, StrList, Title
+from app.core.fields import LongText, OptionalShortText, RegionCode, StrList, Title
 from app.core.schemas import InputModel, ReadModel
 
 
 class OrganizationFields(InputModel):
     name: Title
-    code: ShortText | None = Field(
+    code: OptionalShortText = Field(
         default=None, description="Unified social credit code (enterprises) or school code (schools); unique."
     )
     region_code: RegionCode | None = Field(default=None, description="6-digit administrative division code")
-    industry: ShortText | None = None
+    industry: OptionalShortText = None
     consortia: StrList = Field(default_factory=list, description="Industry-education consortia it belongs to")
     description: LongText = ""
     website: HttpUrl | None = None
@@ -27,9 +27,9 @@ class OrganizationCreate(OrganizationFields):
 class OrganizationUpdate(InputModel):
     kind: OrganizationKind | None = None
     name: Title | None = None
-    code: ShortText | None = None
+    code: OptionalShortText = None
     region_code: RegionCode | None = None
-    industry: ShortText | None = None
+    industry: OptionalShortText = None
     consortia: StrList | None = None
     description: LongText | None = None
     website: HttpUrl | None = None
