@@ -114,7 +114,7 @@ class TestRateLimit:
     def limited(self, client: Any) -> Iterator[Any]:
         app = client.app
         original = app.state.rate_limiter
-        app.state.rate_limiter = RateLimiter(rate_per_minute=60, burst=3)
+        app.state.rate_limiter = RateLimiter(rate_per_minute=1, burst=3)  # no refill during the test
         yield client
         app.state.rate_limiter = original
 
