@@ -195,3 +195,22 @@ def cross_validate(
         if progress:
             progress(f"fold {f + 1}/{folds} done")
     return {lang: mean_metrics(v) for lang, v in per.items()}
+
+
+def typo_recall(titles: Sequence[str], *, n: int = 1000, seed: int = 0) -> dict[str, float]:
+    """Recall@1 of :class:`matching.TitleSearch` for one-edit variants of ``titles``.
+
+    A query counts as found when the first hit's normalised title equals the
+    target's (records sharing a title are interchangeable).
+    """
+    from .search import TitleSearch
+    from .synthetic import typo_queries
+    from .text import normalize
+
+    ts = TitleSearch().fit(list(range(len(titles))), list(titles))
+    pairs = typo_queries(list(titles), n, seed=seed)
+    hits = 0
+    for j, q in pairs:
+        h = ts.search(q, top_k=1)
+        hits += bool(h) and normalize(h[0].title) == normalize(titles[j])
+    return {"recall@1": hits / len(pairs), "queries": len(pairs), "titles": len(set(titles))}

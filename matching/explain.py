@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from .factors import education_code, education_compat, major_similarity, region_code_int, region_similarity
 from .index import Segment, Snapshot
 from .params import MatchParams
-from .scoring import accumulate, idf
+from .scoring import accumulate, top_k_indices
 from .text import normalize
 from .types import KINDS, DocTokens, Explanation, Factor, Filters, FuzzyPair, Match, MatchDoc, TermContribution
 
@@ -48,7 +48,11 @@ class Scorer:
         lam = params.association_weight if ew else 0.0
 
         def weigh(d: dict[str, float], cap: int) -> dict[str, float]:
-            items = [(t, w * float(idf(snap.df(t), n))) for t, w in d.items() if snap.df(t) > 0]
+            items = []
+            for t, w in d.items():
+                df = snap.df(t)
+                if df > 0:
+                    items.append((t, w * math.log1p((n - df + 0.5) / (df + 0.5))))  # scoring.idf, scalar
             items.sort(key=lambda x: (-x[1], x[0]))
             return dict(items[:cap])
 
@@ -175,7 +179,7 @@ def build_matches(
     unscored = np.flatnonzero(~ok)
     # ---- stage B (fuzzy factors on the head)
     depth = max(p.rerank_depth, offset + top_k)
-    head = scored[np.lexsort((ids[scored], -score[scored]))[:depth]]
+    head = scored[top_k_indices(score[scored], ids[scored], depth)]
     final = score.copy()
     details: dict[int, tuple] = {}
     qtitle = normalize(q.title)
@@ -193,10 +197,21 @@ def build_matches(
     if f.min_score is not None:  # records without a score cannot reach a minimum score
         scored = scored[final[scored] >= f.min_score]
         unscored = unscored[:0]
-    order = scored[np.lexsort((ids[scored], -final[scored]))]
-    unscored = unscored[np.lexsort((ids[unscored], -raw[unscored]))]
-    total = len(order) + len(unscored)
-    page = np.concatenate([order, unscored])[offset : offset + top_k]
+    total = len(scored) + len(unscored)
+    need = offset + top_k
+    # Outside the head, stage-A scores are final and below every head score, so the page comes from the
+    # head plus the best ``need`` of the rest; only those are sorted.
+    in_head = np.zeros(len(final), dtype=bool)
+    in_head[head] = True
+    rest = scored[~in_head[scored]]
+    rest = rest[top_k_indices(final[rest], ids[rest], need)]
+    pool = np.concatenate([scored[in_head[scored]], rest])
+    order = pool[top_k_indices(final[pool], ids[pool], need)]
+    if len(order) < need and len(unscored):
+        unscored = unscored[top_k_indices(raw[unscored], ids[unscored], need - len(order))]
+    else:
+        unscored = unscored[:0]
+    page = np.concatenate([order, unscored])[offset:need]
     out = []
     for i in page:
         seg = segs[seg_of[i]]

@@ -69,11 +69,11 @@ class MatchParams:
     )
     lead_chars: int = 400
     max_query_terms: int = 64
-    association_weight: float = 0.5
+    association_weight: float = 0.3
     max_expansion_terms: int = 64
     use_associations: bool = True
     weight_text: float = 0.70
-    weight_title_fuzzy: float = 0.05
+    weight_title_fuzzy: float = 0.15
     weight_skills: float = 0.10
     weight_majors: float = 0.10
     weight_education: float = 0.10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 
@@ -266,11 +267,96 @@ def _title(rng: random.Random, zh: bool) -> str:
     )
 
 
+_ZH_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所"
+    "民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日"
+    "那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想"
+    "已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+    "几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权"
+).replace(" ", "")
+_EN_SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "ca",
+    "ce",
+    "ci",
+    "co",
+    "cu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "fa",
+    "fe",
+    "fi",
+    "fo",
+    "ga",
+    "ge",
+    "gi",
+    "go",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "pa",
+    "pe",
+    "pi",
+    "po",
+    "pu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "za",
+]
+
+
+def _zipf_word(rng: random.Random, zh: bool) -> str:
+    """A word from a large Zipf-distributed vocabulary (realistic posting-list lengths)."""
+    rank = int(math.exp(rng.random() * math.log(200_000)))  # P(rank) ~ 1/rank
+    r2 = random.Random(rank * 2 + zh)  # the same rank always spells the same word
+    if zh:
+        return r2.choice(_ZH_CHARS) + r2.choice(_ZH_CHARS)
+    return "".join(r2.choice(_EN_SYLLABLES) for _ in range(r2.randint(2, 4)))
+
+
 def synthetic_docs(n: int, *, seed: int = 0, kind: str | None = None, text_words: int = 40) -> Iterator[MatchDoc]:
     """Yield ``n`` bilingual records (about 60 % Chinese), deterministic for a given ``seed``.
 
-    Titles repeat (like real catalogues); texts mix the title's words with
-    generic vocabulary so that queries have realistic posting-list lengths.
+    Titles repeat (like real catalogues). A text has ``text_words`` words:
+    half from a small domain vocabulary (very common terms), half from a
+    large Zipf-distributed vocabulary of generated words, plus three field
+    words, so posting lists range from a few records to most of the corpus.
     """
     rng = random.Random(seed)
     for i in range(n):
@@ -278,7 +364,8 @@ def synthetic_docs(n: int, *, seed: int = 0, kind: str | None = None, text_words
         title = _title(rng, zh)
         words = _ZH_WORDS if zh else _EN_WORDS
         fields = _ZH_FIELDS if zh else _EN_FIELDS
-        body = [rng.choice(words) for _ in range(text_words)] + rng.sample(fields, 3)
+        body = [rng.choice(words) if k % 2 else _zipf_word(rng, zh) for k in range(text_words)]
+        body += rng.sample(fields, 3)
         sep = "，" if zh else " "
         prov = rng.choice(_PROVINCES)
         yield MatchDoc(
