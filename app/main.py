@@ -18,6 +18,7 @@ from app.core.ratelimit import RateLimiter
 from app.db.session import get_sessionmaker
 from app.health.router import router as health_router
 from app.matches.index import MatchIndex
+from app.webhooks.worker import WebhookWorker
 from app.web.router import mount_web
 
 DESCRIPTION = """
@@ -35,12 +36,20 @@ are public. See docs/SECURITY.md for roles and tenant rules.
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
     index = MatchIndex(get_sessionmaker())
     app.state.match_index = index
-    index.start(poll_seconds=get_settings().match_index_poll_seconds)
+    index.start(poll_seconds=settings.match_index_poll_seconds)
+    # Webhooks: evaluate committed writes against subscriptions and deliver the outbox.
+    worker = WebhookWorker(get_sessionmaker(), index, settings) if settings.webhook_workers_enabled else None
+    app.state.webhook_worker = worker
+    if worker is not None:
+        worker.start()
     try:
         yield
     finally:
+        if worker is not None:
+            worker.stop()
         index.stop()
 
 

@@ -13,11 +13,13 @@ from app.auth.router import auth_router, org_identity_router
 from app.catalog.router import router as catalog_router
 from app.cohorts.router import router as cohorts_router
 from app.demands.router import router as demands_router
+from app.exports.router import router as exports_router
 from app.matches.router import router as matches_router
 from app.offers.router import router as offers_router
 from app.organizations.router import router as organizations_router
 from app.placements.router import router as placements_router
 from app.programs.router import router as programs_router
+from app.webhooks.router import router as webhooks_router
 
 PUBLIC = (catalog_router, auth_router)
 PROTECTED = (
@@ -31,6 +33,8 @@ PROTECTED = (
     placements_router,
     analytics_router,
     matches_router,
+    webhooks_router,
+    exports_router,
 )
 
 api_router = APIRouter(prefix="/api/v1")

@@ -87,6 +87,25 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=120, ge=1)
     # --- HTTP hardening ---
     behind_https: bool = Field(default=False, description="Send Strict-Transport-Security")
+    # --- webhooks (see docs/INTEGRATION.md) ---
+    webhook_workers_enabled: bool = Field(default=True, description="Run the match evaluator and deliverer threads")
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, description="How often the webhook workers look for work")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="HTTP timeout of one delivery attempt")
+    webhook_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed")
+    webhook_backoff_base_seconds: float = Field(default=30.0, ge=0, description="First retry delay; doubles each time")
+    webhook_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0, description="Longest retry delay")
+    webhook_lease_seconds: float = Field(
+        default=120.0, gt=0, description="A claimed delivery not finished within this is retried by any worker"
+    )
+    webhook_batch_size: int = Field(default=50, ge=1, description="Changes evaluated / deliveries claimed per round")
+    webhook_match_depth: int = Field(default=100, ge=1, le=1000, description="Ranked matches looked at per record")
+    webhook_allow_private_targets: bool | None = Field(
+        default=None,
+        description="Allow target URLs on loopback/private networks; default: yes in local/demo/test, no in production",
+    )
+    # --- exports ---
+    export_max_rows: int = Field(default=100_000, ge=1, description="Rows at most in one CSV/XLSX export")
+
 
     @field_validator("cors_origins", "oidc_algorithms", "oidc_allowed_roles", mode="before")
     @classmethod
@@ -110,6 +129,12 @@ class Settings(BaseSettings):
     @property
     def is_demo(self) -> bool:
         return self.environment in ("local", "demo", "test")
+
+    @property
+    def webhook_private_targets_allowed(self) -> bool:
+        if self.webhook_allow_private_targets is not None:
+            return self.webhook_allow_private_targets
+        return self.is_demo
 
     @field_validator("log_level")
     @classmethod

@@ -11,6 +11,7 @@ from app.offers import models as _offers  # noqa: F401
 from app.organizations import models as _organizations  # noqa: F401
 from app.placements import models as _placements  # noqa: F401
 from app.programs import models as _programs  # noqa: F401
+from app.webhooks import models as _webhooks  # noqa: F401
 
 metadata = Base.metadata
 
