@@ -29,6 +29,7 @@ from .types import MatchDoc
 
 __all__ = [
     "Bench",
+    "typo_recall",
     "load_bench",
     "evaluate_ranking",
     "rank_engine",

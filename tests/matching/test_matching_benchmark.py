@@ -1,0 +1,48 @@
+"""Checks against the shared benchmark (skipped when it is absent) and the scripts' skip behaviour."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from matching.evaluation import evaluate_ranking, load_bench, rank_engine, rank_tfidf_baseline, score_rankings
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT.parent / "shared" / "benchmark"
+needs_bench = pytest.mark.skipif(not (BENCH / "en" / "qrels.tsv").is_file(), reason="benchmark not present")
+
+
+def _script(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def test_metric_definitions() -> None:
+    m = evaluate_ranking(["a", "x", "b"], {"a": 2, "b": 1, "c": 1})
+    # dcg = 2/1 + 1/2 ; idcg = 2/1 + 1/log2(3) + 1/2
+    assert m["ndcg@10"] == pytest.approx(2.5 / (2.5 + 1 / 1.584962500721156))
+    assert m["recall@10"] == pytest.approx(2 / 3)
+    assert m["mrr"] == 1.0
+    assert evaluate_ranking(["x", "y", "a"], {"a": 1})["mrr"] == pytest.approx(1 / 3)
+
+
+def test_scripts_skip_without_benchmark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script("evaluate_matching").main(["--bench", str(tmp_path / "none")]) == 0
+    assert "skipping" in capsys.readouterr().out
+    assert _script("fit_matching").main(["--bench", str(tmp_path / "none"), "--out", str(tmp_path / "m.npz")]) == 0
+    assert not (tmp_path / "m.npz").exists()
+
+
+@needs_bench
+def test_engine_beats_tfidf_baseline_on_english_dev_sample() -> None:
+    bench = load_bench(BENCH, "en")
+    qids = bench.dev_ids[:80]
+    # no learned associations here: the shipped model was fitted on these very queries
+    engine = score_rankings(bench, rank_engine(bench, qids, associations=None, depth=100))
+    base = score_rankings(bench, rank_tfidf_baseline(bench, qids))
+    assert engine["queries"] == base["queries"] == 80
+    assert engine["ndcg@10"] > base["ndcg@10"] + 0.05
