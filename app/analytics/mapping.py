@@ -4,8 +4,9 @@ Order of precedence, recorded as the row ``source``:
 
 1. ``wanted``: the demand's own ``majors`` resolved against the catalog (6-digit code,
    4-digit 专业类 code, exact name, or a name prefix), preferring the demand's education level.
-2. ``matched``: a pluggable :data:`MajorMatcher` (the matching engine, once ``app/matches``
-   provides one via ``app.state.major_matcher``) for demands without usable wanted majors.
+2. ``matched``: a pluggable :data:`MajorMatcher` for demands without usable wanted majors:
+   the matching engine (:mod:`app.analytics.engine_matcher`, majors of the best-matching
+   programs) when the match index is ready, or whatever ``app.state.major_matcher`` holds.
 3. ``classified``: a keyword classifier over the catalog: the demand's industry (its
    ``industry`` slug, or the industry whose catalog keywords occur most often in title,
    description and skills) maps to that industry's related 专业类 at the demand's level.

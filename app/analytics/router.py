@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.analytics import destination, supply_demand
 from app.analytics.demand_majors import rebuild_demand_majors
+from app.analytics.engine_matcher import engine_matcher
 from app.analytics.fit_report import fit_report
 from app.analytics.forecast import backtest_forecasts, forecast
 from app.analytics.labels import label
@@ -28,9 +29,12 @@ DimensionQ = Annotated[
 ]
 
 
-def major_matcher(request: Request) -> MajorMatcher | None:
-    """The matching engine's demand→major hook, when ``app/matches`` installed one on app.state."""
-    return getattr(request.app.state, "major_matcher", None)
+def major_matcher(request: Request, session: SessionDep) -> MajorMatcher | None:
+    """The demand→major fallback: ``app.state.major_matcher`` if set, else the live match index."""
+    hook = getattr(request.app.state, "major_matcher", None)
+    if hook is not None:
+        return hook  # type: ignore[no-any-return]
+    return engine_matcher(session, getattr(request.app.state, "match_index", None))
 
 
 MatcherDep = Annotated[MajorMatcher | None, Depends(major_matcher)]
