@@ -115,6 +115,23 @@ class TestMatchDelivery:
         assert body["match"]["external_id"] is None  # another tenant's private field stays blank
         assert verify(sub["secret"], req.body, req.headers["x-webhook-signature"])
 
+    def test_records_scope_watches_only_the_listed_records(
+        self, wclient: Any, client_as: Any, receiver: Any
+    ) -> None:
+        ent, school = make_org(wclient), make_school(wclient)
+        watched = make_demand(wclient, ent["id"], external_id="HR-W")
+        make_demand(wclient, ent["id"], title="PLC电气工程师（二）")  # fits too, but is not listed
+        sub = subscribe(client_as("org_admin", ent["id"]), receiver.url, scope="records",
+                        record_refs=[f"demand:{watched['id']}"])
+        make_program(wclient, school["id"])
+        (req,) = receiver.wait_for(1)
+        quiet()
+        assert len(receiver.requests) == 1
+        assert req.json["record"] == {
+            "kind": "demand", "id": watched["id"], "title": watched["title"], "organization_id": ent["id"],
+            "external_id": "HR-W", "url": f"/api/v1/demands/{watched['id']}"}
+        assert req.json["subscription"]["id"] == sub["id"]
+
     def test_drafts_never_produce_events(self, wclient: Any, client_as: Any, receiver: Any) -> None:
         ent, school = make_org(wclient), make_school(wclient)
         make_demand(wclient, ent["id"])

@@ -67,3 +67,20 @@ def test_backoff_doubles_with_jitter_and_a_cap(attempt: int, low: float, high: f
     cfg = DeliveryConfig(backoff_base_seconds=10, backoff_max_seconds=100)
     for r in (0.0, 0.5, 0.999):
         assert low <= backoff_seconds(attempt, cfg, rng=lambda r=r: r) <= high
+
+
+def test_old_claims_are_pruned_down_to_the_low_water_mark(db_session: Any) -> None:
+    from datetime import timedelta
+
+    from app.db.base import utcnow
+    from app.webhooks.evaluator import RETENTION_SECONDS, low_water_mark, prune_claims
+
+    old = utcnow() - timedelta(seconds=RETENTION_SECONDS + 60)
+    for change_id, at in ((1, old), (2, old), (5, old), (7, utcnow())):
+        db_session.add(MatchEvaluation(change_id=change_id, evaluated_at=at, events=0))
+    db_session.commit()
+    assert low_water_mark(db_session) == 5
+    assert prune_claims(get_sessionmaker()) == 2
+    db_session.expire_all()
+    assert sorted(db_session.scalars(select(MatchEvaluation.change_id))) == [5, 7]
+    assert low_water_mark(db_session) == 5  # the mark survives the pruning
