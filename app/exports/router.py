@@ -1,4 +1,4 @@
-"""Export endpoints: ``/exports/<list>.csv|.xlsx`` and ``/exports/<kind>/{id}/matches.csv|.xlsx``.
+"""Export endpoints: ``/exports/<list>.csv|.xlsx``, ``/exports/<kind>/{id}/matches.csv|.xlsx``, ``/exports/search...``.
 
 They take the same filters as the JSON endpoints and honour the same tenant and draft rules.
 No ``from __future__ import annotations``: FastAPI must see the filter classes of the closures.
@@ -19,7 +19,7 @@ from app.auth.deps import PrincipalDep
 from app.exports import service, tabular
 from app.matches import service as matches
 from app.matches.router import IndexDep
-from app.matches.schemas import MatchFilters, MatchPage, SupplyKind
+from app.matches.schemas import MatchFilters, MatchPage, SearchParams, SupplyKind
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 Format = Annotated[Literal["csv", "xlsx"], Path(description="csv (UTF-8 with BOM) or xlsx")]
@@ -27,6 +27,10 @@ RecordId = Annotated[int, Path(ge=1)]
 
 
 class ExportMatchFilters(MatchFilters):
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class ExportSearchParams(SearchParams):
     limit: int = Field(default=100, ge=1, le=1000)
 
 
@@ -77,3 +81,12 @@ _add_match_export("demands", ExportDemandMatchFilters, matches.matches_for_deman
 _add_match_export("programs", ExportMatchFilters, matches.matches_for_program)
 _add_match_export("cohorts", ExportMatchFilters, matches.matches_for_cohort)
 _add_match_export("cooperation-offers", ExportMatchFilters, matches.matches_for_offer)
+
+
+@router.get("/search.{fmt}", response_class=StreamingResponse,
+            summary="Export search results (as GET /search) as CSV or XLSX")
+def export_search(fmt: Format, params: Annotated[ExportSearchParams, Query()], session: SessionDep,
+                  index: IndexDep, principal: PrincipalDep) -> StreamingResponse:
+    page = matches.search(session, index, params)
+    page = page.model_copy(update={"items": [redact(i, principal) for i in page.items]})
+    return stream("search", fmt, service.MATCH_COLUMNS, service.match_rows(page))

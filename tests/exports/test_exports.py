@@ -140,6 +140,13 @@ class TestMatchExports:
         rows = read_csv(reader.get(f"/api/v1/exports/demands/{demand['id']}/matches.csv"))
         assert rows and all(r["external_id"] == "" for r in rows)
 
+    def test_search_results(self, mclient: Any) -> None:
+        make_program(mclient, make_school(mclient)["id"], name="护理", major_code="520201",
+                     description="培养护理人才", skills=["基础护理"], courses=[], industries=["care"])
+        rows = read_xlsx(mclient.get("/api/v1/exports/search.xlsx", params={"q": "护理", "type": "program"}))
+        assert [(r["rank"], r["kind"], r["title"]) for r in rows][:1] == [(1, "program", "护理")]
+        assert_problem(mclient.get("/api/v1/exports/search.csv"), 422)  # q is required
+
     def test_unknown_record_is_404(self, mclient: Any) -> None:
         assert_problem(mclient.get("/api/v1/exports/demands/999999/matches.csv"), 404)
 
