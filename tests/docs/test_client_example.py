@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,6 +32,10 @@ def hr_system(mclient: Any, client_as: Any) -> Any:
     del hr.headers["Authorization"]
     hr.headers.update(api_key_headers(mclient, org["id"]))
     hr.organization_id = org["id"]
+    deadline = time.monotonic() + 30
+    while not hr.app.state.match_index.ready:  # in case this client started the app afresh
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     return hr
 
 

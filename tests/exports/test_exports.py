@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,14 @@ from factories import assert_problem, make_demand, make_org, make_program, make_
 from openpyxl import load_workbook
 
 from app.exports.tabular import cell_value, neutralise
+
+
+def wait_until_ready(client: Any, timeout: float = 30.0) -> None:
+    """The app's match index is built (a client may have started the app afresh)."""
+    deadline = time.monotonic() + timeout
+    while not client.app.state.match_index.ready:
+        assert time.monotonic() < deadline, "match index was not built in time"
+        time.sleep(0.02)
 
 HOSTILE = {
     "title": '=HYPERLINK("http://evil.example","点我")',
@@ -137,6 +146,7 @@ class TestMatchExports:
         demand = make_demand(mclient, ent["id"])
         make_program(mclient, school["id"], external_id="SCH-SECRET")
         reader = client_as("viewer", ent["id"])
+        wait_until_ready(reader)
         rows = read_csv(reader.get(f"/api/v1/exports/demands/{demand['id']}/matches.csv"))
         assert rows and all(r["external_id"] == "" for r in rows)
 
