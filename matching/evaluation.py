@@ -130,13 +130,19 @@ def rank_engine(
     associations: AssociationModel | None | str = "default",
     depth: int | None = None,
 ) -> dict[str, list[str]]:
-    """Full rankings (supply keys) from :class:`Matcher` for ``qids``."""
+    """Rankings (supply keys) from :class:`Matcher` for ``qids``.
+
+    The first 10 are exactly what ``rank(demand, top_k=10)`` returns (what the
+    API serves); the rest, used only by MRR, come from a deeper ranking.
+    """
     m = Matcher(params=params, associations=associations).fit(bench.supplies)  # type: ignore[arg-type]
     depth = depth or len(bench.supplies)
     out = {}
     for q in qids:
-        res, _ = m.rank(bench.demands[q], top_k=depth, explain=False)
-        out[q] = [bench.supply_keys[r.id] for r in res]
+        head, _ = m.rank(bench.demands[q], top_k=10, explain=False)
+        full, _ = m.rank(bench.demands[q], top_k=depth, explain=False) if depth > 10 else (head, 0)
+        seen = {r.id for r in head}
+        out[q] = [bench.supply_keys[r.id] for r in head] + [bench.supply_keys[r.id] for r in full if r.id not in seen]
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterator
@@ -344,6 +345,11 @@ _EN_SYLLABLES = [
 def _zipf_word(rng: random.Random, zh: bool) -> str:
     """A word from a large Zipf-distributed vocabulary (realistic posting-list lengths)."""
     rank = int(math.exp(rng.random() * math.log(200_000)))  # P(rank) ~ 1/rank
+    return _spell(rank, zh)
+
+
+@functools.cache
+def _spell(rank: int, zh: bool) -> str:
     r2 = random.Random(rank * 2 + zh)  # the same rank always spells the same word
     if zh:
         return r2.choice(_ZH_CHARS) + r2.choice(_ZH_CHARS)

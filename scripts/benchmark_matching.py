@@ -25,18 +25,25 @@ def _parse_size(s: str) -> int:
 
 
 def _table(rows: list[dict]) -> str:
-    head = ("records | build raw s | build tokens s | peak RSS MB | RSS after build MB | match p50/p95 ms "
-            "| batch ms/query | typo p50/p95 ms | typo recall@1")
-    lines = [head, " | ".join("---" for _ in head.split("|"))]
+    head = (
+        "records | build raw s (CPU s) | build tokens s (CPU s) | peak RSS MB | RSS after build MB "
+        "| match p50/p95 ms (CPU p50/p95) | batch of 1000 s (CPU s) | typo p50/p95 ms (CPU p50/p95) "
+        "| typo recall@1"
+    )
+    lines = ["| " + head + " |", "|" + " --- |" * len(head.split("|"))]
     for r in rows:
         if "error" in r:
-            lines.append(f"{r['n']:,} | error: {r['error']}")
+            lines.append(f"| {r['n']:,} | error: {r['error']} |")
             continue
-        raw = f"{r['build_raw_s']}" + (" (est.)" if r["build_raw_kind"] == "estimated" else "")
+        raw = f"{r['build_raw_s']} ({r.get('build_raw_cpu_s', '-')})"
+        if r["build_raw_kind"] == "estimated":
+            raw = f"{r['build_raw_s']} (estimated)"
+        m, ty = r["match_single"], r["typo_search"]
         lines.append(
-            f"{r['n']:,} | {raw} | {r['build_tokens_s']} | {r['peak_rss_mb']} | {r['rss_after_build_mb']} | "
-            f"{r['match_single']['p50_ms']} / {r['match_single']['p95_ms']} | {r['match_batch_1000_s']} | "
-            f"{r['typo_search']['p50_ms']} / {r['typo_search']['p95_ms']} | {r['typo_recall_at_1']}"
+            f"| {r['n']:,} | {raw} | {r['build_tokens_s']} ({r['build_tokens_cpu_s']}) | {r['peak_rss_mb']} | "
+            f"{r['rss_after_build_mb']} | {m['p50_ms']} / {m['p95_ms']} ({m['cpu_p50_ms']} / {m['cpu_p95_ms']}) | "
+            f"{r['match_batch_1000_s']} ({r['match_batch_1000_cpu_s']}) | "
+            f"{ty['p50_ms']} / {ty['p95_ms']} ({ty['cpu_p50_ms']} / {ty['cpu_p95_ms']}) | {r['typo_recall_at_1']} |"
         )
     return "\n".join(lines)
 
@@ -58,8 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     for size in [_parse_size(s) for s in a.sizes.split(",") if s.strip()]:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(size), "--seed", str(a.seed),
-               "--queries", str(a.queries)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            str(size),
+            "--seed",
+            str(a.seed),
+            "--queries",
+            str(a.queries),
+        ]
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout, check=True)
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
