@@ -279,3 +279,35 @@ def test_paging_and_bounds_property(words: list[str], k: int, off: int) -> None:
 
 
 _SHARED = Matcher(associations=None).fit(PROGRAMS)
+
+
+def test_reverse_direction_supply_ranks_demands() -> None:
+    demands = [
+        MatchDoc(
+            id=1,
+            kind="demand",
+            title="护士",
+            text="医院招聘临床护理护士",
+            education_level="higher_vocational",
+            skills=("护理", "急救"),
+        ),
+        MatchDoc(id=2, kind="demand", title="Java开发工程师", text="软件开发", education_level="bachelor"),
+        MatchDoc(id=3, kind="demand", title="护理主管", text="临床护理管理", education_level="master"),
+    ]
+    m = Matcher().fit(demands)
+    program = MatchDoc(
+        id=1,
+        kind="program",
+        title="护理",
+        text="临床护理 急救护理",
+        education_level="higher_vocational",
+        skills=("护理",),
+    )
+    assert m.query_terms(program)[1] == {}  # learned expansion maps demand words; not applied to supplies
+    res, total = m.rank(program, top_k=10, as_of=DAY)
+    assert ids(res)[:2] == [1, 3] and 2 not in ids(res)  # same id as the query but another kind: kept
+    f = {x.name: x for x in res[0].explanation.factors}
+    assert f["education"].value == 1.0
+    assert res[0].explanation.missing_skills == ("急救",)  # the demand's skill the program lacks
+    f3 = {x.name: x for x in res[1].explanation.factors}
+    assert f3["education"].value == 0.0  # a master's demand, three levels above higher_vocational
