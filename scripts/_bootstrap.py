@@ -32,7 +32,7 @@ def _stamp(extras: str) -> str:
 
 def ensure_venv(extras: str = "") -> Path:
     """Create ``.venv`` if missing and (re)install the project when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
         sys.exit(f"Python 3.11 or newer is required (this is {sys.version.split()[0]}).")
     python = venv_python()
     if not python.exists():

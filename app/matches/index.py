@@ -29,6 +29,16 @@ logger = logging.getLogger(__name__)
 #: How long an id that was skipped in the change log (a transaction that had not committed yet)
 #: is looked for again before it is taken to be a rollback.
 GAP_SECONDS = 120.0
+class BuildStopped(Exception):
+    """The index is stopping (process shutdown): a build in progress gives up between steps."""
+
+
+#: A batch of at least this many changed records that is also more than ``REFIT_FRACTION`` of the
+#: indexed records is applied by refitting the engines instead of incrementally.
+REFIT_MIN_CHANGES = 200
+REFIT_FRACTION = 0.5
+#: After incremental changes adding up to this share of the indexed records, refit in the background.
+DRIFT_FRACTION = 0.3
 #: A change-log entity that asks every process to rebuild its index from scratch.
 REBUILD_ENTITY = "match_index"
 _ENTITY_KINDS = {"demand": "demand", "program": "program", "cohort": "cohort", "cooperation_offer": "offer"}
@@ -58,6 +68,8 @@ class MatchIndex:
         self.error: str | None = None
         self._stop = threading.Event()
         self._rebuilding = threading.Event()
+        self._built_docs: dict[str, int] = {}
+        self._changed_since_build = 0
         self._threads: list[threading.Thread] = []
 
     # ------------------------------------------------------------------ state
@@ -87,12 +99,12 @@ class MatchIndex:
         started = time.perf_counter()
         with self._session_factory() as session:
             last_id = session.scalar(select(func.max(ChangeLogEntry.id))) or 0
-            engines = _build_engines(session)
+            engines = _build_engines(session, self._check_stop)
+        self._check_stop()
         with self._write_lock:
-            self._engines = engines
+            self._install(engines)
             self._last_id = last_id
             self._gaps.clear()
-            self.built_at = datetime.now(UTC)
             self.build_seconds = round(time.perf_counter() - started, 3)
             self.error = None
         # Changes committed while we were building are applied now.
@@ -100,12 +112,26 @@ class MatchIndex:
             self.sync(session, since=last_id)
         logger.info("match index built in %.2f s", self.build_seconds)
 
+    def _install(self, engines: Engines) -> None:
+        """Swap in freshly fitted engines (caller holds the write lock)."""
+        self._engines = engines
+        self._built_docs = {kind: len(live.docs) for kind, live in engines.search.items()}
+        self._changed_since_build = 0
+        self.built_at = datetime.now(UTC)
+
+    def _check_stop(self) -> None:
+        if self._stop.is_set():
+            raise BuildStopped
+
     def start(self, *, poll_seconds: float) -> None:
         """Build in the background, then poll the change log every ``poll_seconds``."""
 
         def run() -> None:
             try:
                 self.build()
+            except BuildStopped:
+                logger.info("match index build stopped (shutting down)")
+                return
             except Exception as exc:  # noqa: BLE001 - reported through /readyz
                 self.error = f"{type(exc).__name__}: {exc}"
                 logger.exception("match index build failed")
@@ -122,9 +148,14 @@ class MatchIndex:
         thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop polling and any build in progress (it gives up at its next step); wait for the threads."""
         self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        alive = [t.name for t in self._threads if t.is_alive()]
+        if alive:
+            logger.warning("match index threads still running after %.1f s: %s", timeout, alive)
 
     # ------------------------------------------------------------------- sync
     def sync(self, session: Session, *, since: int | None = None) -> int:
@@ -160,26 +191,44 @@ class MatchIndex:
                 if missing not in seen_ids:
                     self._gaps.setdefault(missing, now)
             self._last_id = max(self._last_id, top)
-            count = _refresh(session, engines, touched)
+            count = sum(len(ids) for ids in touched.values())
+            if any(
+                len(ids) >= REFIT_MIN_CHANGES and len(ids) > REFIT_FRACTION * self._built_docs.get(kind, 0)
+                for kind, ids in touched.items()
+            ):
+                # A batch this large relative to the index (e.g. the first import into an empty
+                # service) would leave the engines' statistics (document lengths, term
+                # frequencies) fitted to the old corpus: refit now, before this request ranks.
+                self._install(_build_engines(session, self._check_stop))
+            else:
+                _refresh(session, engines, touched)
+                self._changed_since_build += count
+                rebuild = rebuild or self._changed_since_build > DRIFT_FRACTION * max(
+                    sum(self._built_docs.values()), REFIT_MIN_CHANGES
+                )
         if rebuild:
             self.rebuild_in_background()
         return count
 
     def rebuild_in_background(self) -> None:
         """Build fresh engines in a thread and swap them in; readers keep the old ones meanwhile."""
-        if self._rebuilding.is_set():
+        if self._rebuilding.is_set() or self._stop.is_set():
             return
         self._rebuilding.set()
 
         def run() -> None:
             try:
                 self.build()
+            except BuildStopped:
+                logger.info("match index rebuild stopped (shutting down)")
             except Exception:  # noqa: BLE001 - the old engines stay in service
                 logger.exception("match index rebuild failed")
             finally:
                 self._rebuilding.clear()
 
-        threading.Thread(target=run, name="match-index-rebuild", daemon=True).start()
+        thread = threading.Thread(target=run, name="match-index-rebuild", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
 
 
 def request_rebuild(session: Session) -> None:
@@ -191,23 +240,32 @@ def _new_matcher() -> Matcher:
     return Matcher()
 
 
-def _build_engines(session: Session) -> Engines:
+def _build_engines(session: Session, check_stop: Callable[[], None] = lambda: None) -> Engines:
+    """Load every kind, then fit; ``check_stop`` runs between steps and raises to abandon the build."""
     school_ids = documents.school_organization_ids(session)
-    by_kind = {kind: list(documents.load_docs(session, kind)) for kind in documents.KIND_CODES}
+    by_kind: dict[str, list[MatchDoc]] = {}
+    for kind in documents.KIND_CODES:
+        check_stop()
+        by_kind[kind] = list(documents.load_docs(session, kind))
+    check_stop()
     supplies = by_kind["program"] + by_kind["cohort"] + [
         d for d in by_kind["offer"] if _is_supply_offer(d, school_ids)
     ]
-    engines = Engines(
-        supplies=_new_matcher().fit(supplies),
-        demands=_new_matcher().fit(by_kind["demand"]),
-        offers={
-            direction: _new_matcher().fit([d for d in by_kind["offer"] if documents.offer_direction(d) == direction])
-            for direction in ("offer", "seek")
-        },
-        search={kind: LiveTitleSearch().fit(docs) for kind, docs in by_kind.items()},
-        school_ids=school_ids,
-    )
-    return engines
+    fitted_supplies = _new_matcher().fit(supplies)
+    check_stop()
+    fitted_demands = _new_matcher().fit(by_kind["demand"])
+    offers = {}
+    for direction in ("offer", "seek"):
+        check_stop()
+        offers[direction] = _new_matcher().fit(
+            [d for d in by_kind["offer"] if documents.offer_direction(d) == direction]
+        )
+    search = {}
+    for kind, docs in by_kind.items():
+        check_stop()
+        search[kind] = LiveTitleSearch().fit(docs)
+    return Engines(supplies=fitted_supplies, demands=fitted_demands, offers=offers, search=search,
+                   school_ids=school_ids)
 
 
 def _is_supply_offer(doc: MatchDoc, school_ids: set[int]) -> bool:

@@ -23,7 +23,7 @@ from app.offers.models import CooperationOffer
 from app.offers.service import get_offer
 from app.programs.models import Program
 from app.programs.service import get_program
-from matching import Filters, Match, MatchDoc, Matcher
+from matching import Explanation, Filters, Match, MatchDoc, Matcher
 
 _MODELS: dict[str, Any] = {"demand": Demand, "program": Program, "cohort": Cohort, "offer": CooperationOffer}
 

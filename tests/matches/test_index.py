@@ -49,3 +49,25 @@ def test_a_rebuild_request_rebuilds_every_index(mclient: Any, db_session: Any) -
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert mclient.get("/readyz").json()["checks"]["match_index"] == "ok"
+
+
+def test_a_large_first_import_refits_the_engines_before_the_next_ranking(mclient: Any) -> None:
+    """Statistics fitted on an empty index must not be kept for a corpus imported afterwards."""
+    index = mclient.app.state.match_index
+    built = index.built_at
+    school = make_school(mclient)
+    rows = [{"external_id": f"P{i}", "name": f"专业{i}", "description": f"课程{i} 技能{i % 7}"} for i in range(250)]
+    assert mclient.post(f"/api/v1/programs/bulk?organization_id={school['id']}", json=rows).status_code == 200
+    assert mclient.post("/api/v1/match", json={"target": "programs", "text": "技能3"}).status_code == 200
+    assert index.built_at != built
+    assert index.status()["documents"]["program"] == 250
+
+
+def test_small_changes_are_applied_incrementally(mclient: Any) -> None:
+    index = mclient.app.state.match_index
+    built = index.built_at
+    school = make_school(mclient)
+    make_program(mclient, school["id"])
+    mclient.post("/api/v1/match", json={"target": "programs", "text": "PLC"})
+    assert index.built_at == built
+    assert index.status()["documents"]["program"] == 1

@@ -1,9 +1,8 @@
 import dataclasses
 import json
 
-from matching import Explanation, Factor, FuzzyPair, TermContribution
-
 from app.matches.service import _explanation
+from matching import Explanation, Factor, FuzzyPair, TermContribution
 
 
 def test_explanation_json_equals_the_dataclass_and_misses_no_field() -> None:
