@@ -8,7 +8,7 @@ from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.analytics.mapping import DemandMapping, MajorMatcher, map_demand_to_majors
+from app.analytics.mapping import MajorMatcher, map_demand_to_majors
 from app.analytics.models import DemandMajor
 from app.db.base import utcnow
 from app.demands.models import Demand
@@ -66,7 +66,3 @@ def rebuild_demand_majors(session: Session, *, matcher: MajorMatcher | None = No
     session.commit()
     return refresh_demand_majors(session, matcher=matcher)
 
-
-def mapping_for(session: Session, demand: Demand, *, matcher: MajorMatcher | None = None) -> DemandMapping:
-    """The mapping of one demand as it would be stored now (for explanations)."""
-    return map_demand_to_majors(demand, matcher=matcher)

@@ -42,10 +42,11 @@ def engine_matcher(session: Session, index: Any, *, top_k: int = TOP_K, min_scor
         engines = index.engines
         if engines is None:
             return None
-        filters = Filters(kinds=("program",), min_score=min_score)
-        matches, _ = engines.supplies.rank(documents.demand_doc(demand), top_k=top_k * 3, filters=filters,
-                                           as_of=date.today(), explain=False)
-        program_ids = [documents.split_uid(m.id)[1] for m in matches if m.score is not None]
+        # The score cut is applied here on the blended score the API reports (the engine's own
+        # min_score filter did not agree with it in every setup).
+        matches, _ = engines.supplies.rank(documents.demand_doc(demand), top_k=top_k * 3,
+                                           filters=Filters(kinds=("program",)), as_of=date.today(), explain=False)
+        program_ids = [documents.split_uid(m.id)[1] for m in matches if m.score is not None and m.score >= min_score]
         unknown = [pid for pid in program_ids if pid not in major_of]
         if unknown:
             rows = session.execute(select(Program.id, Program.major_code).where(Program.id.in_(unknown)))
