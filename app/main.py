@@ -18,8 +18,10 @@ from app.core.ratelimit import RateLimiter
 from app.db.session import get_sessionmaker
 from app.health.router import router as health_router
 from app.matches.index import MatchIndex
-from app.webhooks.worker import WebhookWorker
+from app.observability.access import AccessLogMiddleware
+from app.observability.router import router as metrics_router
 from app.web.router import mount_web
+from app.webhooks.worker import WebhookWorker
 
 DESCRIPTION = """
 人才供需对接平台 — talent supply-demand matching for industry-education consortia.
@@ -55,7 +57,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.effective_log_format)
     app = FastAPI(
         title="TalentMatch 人才供需对接平台",
         version="0.1.0",
@@ -75,8 +77,11 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outermost: every response, errors included, carries the request id and security headers.
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.behind_https)
+    # Inside the request id (so the access log line carries it), outside everything else.
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router)
     mount_web(app)
     return app

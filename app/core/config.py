@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     )
     database_echo: bool = False
     log_level: str = "INFO"
+    log_format: str = Field(
+        default="", description="json (one object per line) or text; json by default outside tests"
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="When set, GET /metrics needs 'Authorization: Bearer <token>'; empty leaves it open",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     page_size_default: int = Field(default=20, ge=1)
     page_size_max: int = Field(default=100, ge=1)
@@ -106,7 +113,6 @@ class Settings(BaseSettings):
     # --- exports ---
     export_max_rows: int = Field(default=100_000, ge=1, description="Rows at most in one CSV/XLSX export")
 
-
     @field_validator("cors_origins", "oidc_algorithms", "oidc_allowed_roles", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -140,6 +146,18 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("", "json", "text"):
+            raise ValueError("LOG_FORMAT must be json or text")
+        return value
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("text" if self.environment == "test" else "json")
 
 
 @lru_cache

@@ -4,7 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.db.session import get_engine
+from app.db.session import get_engine, get_sessionmaker
+from app.observability.hooks import webhook_status
 
 router = APIRouter(tags=["health"])
 
@@ -14,7 +15,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the database is reachable and the match index is built")
+@router.get("/readyz", summary="Readiness: the database is reachable, the match index is built, webhooks run")
 def readyz(request: Request) -> Any:
     checks: dict[str, str] = {}
     try:
@@ -29,6 +30,17 @@ def readyz(request: Request) -> Any:
         state = index.status()
         checks["match_index"] = "ok" if state["ready"] else (f"error: {state['error']}" if state["error"] else "building")
         details["match_index"] = state
+    worker = getattr(request.app.state, "webhook_worker", None)
+    webhooks = webhook_status(get_sessionmaker(), worker) if checks["database"] == "ok" else None
+    if webhooks is not None:
+        state = webhooks["worker_state"]
+        if state == "error":
+            checks["webhooks"] = f"error: {webhooks['error']}"
+        elif state == "stopped":
+            checks["webhooks"] = "error: worker stopped"
+        else:  # delivering, or switched off in this process (another process delivers)
+            checks["webhooks"] = "ok"
+        details["webhooks"] = webhooks
     ready = all(v == "ok" for v in checks.values())
     body = {"status": "ready" if ready else "not_ready", "checks": checks, **details}
     return JSONResponse(body, status_code=200 if ready else 503)

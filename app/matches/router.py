@@ -11,6 +11,7 @@ from app.auth.principal import Principal
 from app.matches import service
 from app.matches.index import MatchIndex
 from app.matches.schemas import AdHocMatch, DemandMatchFilters, MatchFilters, MatchPage, SearchParams
+from app.observability.metrics import time_match
 
 router = APIRouter(tags=["matching"])
 RecordId = Annotated[int, Path(ge=1)]
@@ -33,7 +34,9 @@ def demand_matches(
     record_id: RecordId, f: Annotated[DemandMatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return _private(service.matches_for_demand(session, index, record_id, f, actor=principal), principal)
+    with time_match("demand"):
+        page = service.matches_for_demand(session, index, record_id, f, actor=principal)
+    return _private(page, principal)
 
 
 @router.get("/programs/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a program")
@@ -41,7 +44,9 @@ def program_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return _private(service.matches_for_program(session, index, record_id, f, actor=principal), principal)
+    with time_match("program"):
+        page = service.matches_for_program(session, index, record_id, f, actor=principal)
+    return _private(page, principal)
 
 
 @router.get("/cohorts/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a cohort")
@@ -49,7 +54,9 @@ def cohort_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return _private(service.matches_for_cohort(session, index, record_id, f, actor=principal), principal)
+    with time_match("cohort"):
+        page = service.matches_for_cohort(session, index, record_id, f, actor=principal)
+    return _private(page, principal)
 
 
 @router.get(
@@ -60,16 +67,22 @@ def offer_matches(
     record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
-    return _private(service.matches_for_offer(session, index, record_id, f, actor=principal), principal)
+    with time_match("offer"):
+        page = service.matches_for_offer(session, index, record_id, f, actor=principal)
+    return _private(page, principal)
 
 
 @router.post("/match", response_model=MatchPage, summary="Ad hoc matching of free text against one side")
 def adhoc(body: AdHocMatch, session: SessionDep, index: IndexDep, principal: PrincipalDep) -> MatchPage:
-    return _private(service.adhoc_match(session, index, body), principal)
+    with time_match("adhoc"):
+        page = service.adhoc_match(session, index, body)
+    return _private(page, principal)
 
 
 @router.get("/search", response_model=MatchPage, summary="Typo-tolerant search over published records")
 def search(
     params: Annotated[SearchParams, Query()], session: SessionDep, index: IndexDep, principal: PrincipalDep
 ) -> MatchPage:
-    return _private(service.search(session, index, params), principal)
+    with time_match("search"):
+        page = service.search(session, index, params)
+    return _private(page, principal)

@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics, the access log and the webhook-status hook."""
