@@ -13,6 +13,7 @@ from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.config import get_settings
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
+from app.core.openapi import install_problem_openapi
 from app.core.middleware import RequestIdMiddleware, SecurityHeadersMiddleware
 from app.core.ratelimit import RateLimiter
 from app.db.session import get_sessionmaker
@@ -84,6 +85,7 @@ def create_app() -> FastAPI:
     app.include_router(metrics_router)
     app.include_router(api_router)
     mount_web(app)
+    install_problem_openapi(app)
     return app
 
 

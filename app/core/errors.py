@@ -25,6 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -210,6 +211,15 @@ def register_exception_handlers(app: FastAPI) -> None:
             exc.status_code, title, detail, type_slug=slug, instance=request.url.path,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # A number or string the database cannot store (e.g. an id beyond 64 bits): the request's fault.
+        logger.info("value rejected by the database on %s %s: %s", request.method, request.url.path,
+                    type(getattr(exc, "orig", exc)).__name__)
+        return problem(422, "Invalid input", "A value is out of the range the service can store.",
+                       type_slug="invalid-input", instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
