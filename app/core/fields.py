@@ -18,12 +18,23 @@ MAX_LIST_ITEM = 200
 _KEEP_IN_TEXT = {"\n", "\t"}
 
 
+_ZWJ = "\u200d"
+_EMOJI_PARTS = ("So", "Sk", "Mn", "Me")  # pictographs, modifiers, variation selectors, keycaps
+
+
+def _joins_emoji(value: str, i: int) -> bool:
+    """A zero-width joiner inside an emoji sequence (👩‍💻) is part of the character, not noise."""
+    return (0 < i < len(value) - 1 and unicodedata.category(value[i - 1]) in _EMOJI_PARTS
+            and unicodedata.category(value[i + 1]) == "So")
+
+
 def _clean(value: str, *, keep_newlines: bool) -> str:
     out = []
-    for ch in value:
+    for i, ch in enumerate(value):
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Cf", "Cs", "Co") and not (keep_newlines and ch in _KEEP_IN_TEXT):
-            continue
+            if not (ch == _ZWJ and _joins_emoji(value, i)):
+                continue
         out.append(ch)
     return "".join(out).strip()
 
