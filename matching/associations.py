@@ -134,8 +134,8 @@ def fit_associations(
     b: float = 0.75,
     query_weights: Mapping[str, float] = DEFAULT_ASSOCIATION_QUERY_WEIGHTS,
     shrinkage: float = 0.3,
-    top_k: int = 200,
-    min_queries: int = 2,
+    top_k: int = 300,
+    min_queries: int = 1,
     max_query_terms: int = 64,
 ) -> AssociationModel:
     """Fit an :class:`AssociationModel` from relevant (query, supply) pairs.
