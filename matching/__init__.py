@@ -31,7 +31,7 @@ Text
     :func:`normalize`, :func:`tokenize`, :func:`stem`; synonyms:
     :class:`SynonymTable`, :func:`load_synonyms`, :func:`default_synonyms`.
 Typo-tolerant search
-    :class:`TitleSearch` ``(*, max_candidates=200).fit(ids, titles, texts=None)``,
+    :class:`TitleSearch` ``(*, max_candidates=200, max_edits=1).fit(ids, titles, texts=None)``,
     ``search(query, *, top_k=10) -> list[SearchHit]``,
     ``search_keywords(query, *, top_k=10) -> list[SearchHit]``.
 Learning
