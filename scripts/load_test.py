@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Bounded load test against a local server (127.0.0.1 only): mixed reads, matches and writes.
+
+Creates a fresh database (SQLite file or PostgreSQL schema), scales it up with
+``scripts/scale_data.py`` (100k programs + 5k demands by default), starts uvicorn with
+``--workers`` on a loopback port, waits until every worker's match index is built, then runs
+``--clients`` concurrent asyncio clients for ``--duration`` seconds and prints throughput and
+p50/p95/p99 latency per endpoint. Or point it at a running server with ``--url`` and ``--token``.
+
+Usage: python scripts/load_test.py [--backend sqlite|postgresql] [--workers 2] [--clients 32]
+       [--duration 60] [--supplies 100000] [--demands 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+#: (name, weight): the request mix.
+MIX = [
+    ("list_demands", 15), ("list_programs", 10), ("get_program", 10), ("search", 15),
+    ("demand_matches", 25), ("program_matches", 5), ("adhoc_match", 5), ("upsert_demand", 15),
+]
+WORDS = ["软件", "数控", "电气", "自动化", "机器人", "会计", "物流", "护理", "software", "network", "data",
+         "mechanical", "nursing", "PLC", "焊接", "汽车"]
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[k]
+
+
+async def _run(base_url: str, token: str, clients: int, duration: float, pools: dict[str, Any]) -> dict[str, Any]:
+    import httpx
+
+    names = [n for n, _ in MIX]
+    weights = [w for _, w in MIX]
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    deadline = time.monotonic() + duration
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def worker(n: int, client: httpx.AsyncClient) -> None:
+        rng = random.Random(n)
+        seq = 0
+        while time.monotonic() < deadline:
+            name = rng.choices(names, weights)[0]
+            seq += 1
+            if name == "list_demands":
+                req = client.get("/api/v1/demands", params={"limit": 20, "offset": rng.randrange(0, 2000)})
+            elif name == "list_programs":
+                req = client.get("/api/v1/programs", params={"limit": 20, "offset": rng.randrange(0, 20000),
+                                                             "q": rng.choice(WORDS)})
+            elif name == "get_program":
+                req = client.get(f"/api/v1/programs/{rng.choice(pools['programs'])}")
+            elif name == "search":
+                req = client.get("/api/v1/search", params={"q": rng.choice(WORDS) + rng.choice(WORDS), "limit": 10})
+            elif name == "demand_matches":
+                req = client.get(f"/api/v1/demands/{rng.choice(pools['demands'])}/matches", params={"limit": 10})
+            elif name == "program_matches":
+                req = client.get(f"/api/v1/programs/{rng.choice(pools['programs'])}/matches", params={"limit": 10})
+            elif name == "adhoc_match":
+                req = client.post("/api/v1/match", json={"target": "programs", "title": rng.choice(WORDS),
+                                                         "text": " ".join(rng.sample(WORDS, 4))})
+            else:
+                ext = f"LOAD-{n}-{seq % 50}"
+                req = client.put(f"/api/v1/demands/external/{ext}",
+                                 json={"organization_id": pools["org"], "title": f"负载测试岗位 {rng.choice(WORDS)}", "headcount": 1 + seq % 20,
+                                       "description": " ".join(rng.sample(WORDS, 6))})
+            started = time.perf_counter()
+            try:
+                response = await req
+                elapsed = time.perf_counter() - started
+                if response.status_code >= 400:
+                    errors[name][str(response.status_code)] += 1
+                else:
+                    latencies[name].append(elapsed)
+            except httpx.HTTPError as exc:
+                errors[name][type(exc).__name__] += 1
+
+    async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=60, limits=limits) as client:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(i, client) for i in range(clients)))
+        wall = time.monotonic() - started
+    per = {}
+    for name in names:
+        lat = latencies.get(name, [])
+        per[name] = {"ok": len(lat), "errors": dict(errors.get(name, {})), "rps": round(len(lat) / wall, 1),
+                     "p50_ms": round(_pct(lat, 50) * 1000, 1), "p95_ms": round(_pct(lat, 95) * 1000, 1),
+                     "p99_ms": round(_pct(lat, 99) * 1000, 1),
+                     "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None}
+    total = sum(p["ok"] for p in per.values())
+    return {"seconds": round(wall, 1), "requests": total, "rps": round(total / wall, 1),
+            "errors": sum(sum(p["errors"].values()) for p in per.values()), "endpoints": per}
+
+
+def _pools(base_url: str, token: str) -> dict[str, Any]:
+    import httpx
+
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
+        demands = [i["id"] for off in (0, 1000, 3000) for i in
+                   c.get("/api/v1/demands", params={"limit": 100, "offset": off}).json()["items"]]
+        programs = [i["id"] for off in (0, 25_000, 50_000, 90_000) for i in
+                    c.get("/api/v1/programs", params={"limit": 100, "offset": off}).json()["items"]]
+        org = c.post("/api/v1/organizations", json={"kind": "enterprise", "name": f"Load Co {os.getpid()}"}).json()
+    assert demands and programs, "no data: scale the database first"
+    return {"demands": demands, "programs": programs, "org": org["id"]}
+
+
+def _wait_all_workers_ready(base_url: str, timeout: float = 900) -> float:
+    """``/readyz`` 200 twenty times in a row (requests spread over the workers)."""
+    import httpx
+
+    started = time.monotonic()
+    streak = 0
+    while streak < 20:
+        if time.monotonic() - started > timeout:
+            raise SystemExit("workers did not become ready")
+        try:
+            ok = httpx.get(base_url + "/readyz", timeout=10).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        streak = streak + 1 if ok else 0
+        time.sleep(0.05 if ok else 1.0)
+    return time.monotonic() - started
+
+
+def _print(report: dict[str, Any], label: str) -> None:
+    print(f"\n### {label}: {report['requests']} requests in {report['seconds']} s = {report['rps']} req/s, "
+          f"{report['errors']} errors\n")
+    print("| endpoint | ok | req/s | p50 ms | p95 ms | p99 ms | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, p in report["endpoints"].items():
+        print(f"| {name} | {p['ok']} | {p['rps']} | {p['p50_ms']} | {p['p95_ms']} | {p['p99_ms']} | "
+              f"{p['errors'] or 0} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--supplies", type=int, default=100_000)
+    parser.add_argument("--demands", type=int, default=5_000)
+    parser.add_argument("--url", help="a running server (loopback) instead of starting one")
+    parser.add_argument("--token", help="platform admin token for --url")
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    if args.clients > 64 or args.duration > 600:
+        raise SystemExit("bounded: at most 64 clients and 600 s")
+
+    if args.url:
+        if not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+            raise SystemExit("loopback only")
+        report = asyncio.run(_run(args.url, args.token, args.clients, args.duration, _pools(args.url, args.token)))
+        _print(report, args.url)
+        return 1 if report["errors"] else 0
+
+    from _live_server import LiveServer, create_admin, login, migrate, temp_database
+
+    url, cleanup = temp_database(args.backend, args.pg_url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["ENVIRONMENT"] = "test"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    try:
+        migrate(url)
+        started = time.perf_counter()
+        import scale_data
+
+        scale_data.main(["--supplies", str(args.supplies), "--demands", str(args.demands)])
+        scale_seconds = time.perf_counter() - started
+        email, password = create_admin("load@localhost.localdomain", "Load-password-123")
+        env = {"ENVIRONMENT": "test", "WEBHOOK_WORKERS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200"}
+        with LiveServer(url, workers=args.workers, env=env).start(wait="/healthz") as server:
+            ready_seconds = _wait_all_workers_ready(server.base_url)
+            token = login(server.base_url, email, password)
+            pools = _pools(server.base_url, token)
+            report = asyncio.run(_run(server.base_url, token, args.clients, args.duration, pools))
+            import httpx
+
+            status = httpx.get(server.base_url + "/readyz", timeout=30).json()
+        report.update(backend=args.backend, workers=args.workers, clients=args.clients,
+                      supplies=args.supplies, demands=args.demands, scale_seconds=round(scale_seconds, 1),
+                      index_ready_seconds=round(ready_seconds, 1),
+                      index=status.get("match_index", {}).get("documents"),
+                      index_build_seconds=status.get("match_index", {}).get("build_seconds"))
+        print(f"scaled in {report['scale_seconds']} s; all workers' indexes ready {report['index_ready_seconds']} s "
+              f"after start (build {report['index_build_seconds']} s); documents {report['index']}")
+        _print(report, f"{args.backend}, {args.workers} workers, {args.clients} clients")
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2))
+        return 1 if report["errors"] else 0
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
