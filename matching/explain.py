@@ -172,7 +172,10 @@ def build_matches(
             den += w
     score = num / den
     if f.min_score is not None:
-        keep = ~ok | (score >= f.min_score)  # lower bound; refined below for the head
+        # Stage B can only add (fuzzy title/skills/majors/industry): drop only what cannot reach the
+        # minimum even with every one of those at its best.
+        best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
+        keep = ~ok | (score + best_extra / den >= f.min_score)
         seg_of, pos, raw, ids, ok, score = seg_of[keep], pos[keep], raw[keep], ids[keep], ok[keep], score[keep]
         text_v, edu_v, reg_v = text_v[keep], edu_v[keep], reg_v[keep]
     scored = np.flatnonzero(ok)
@@ -195,7 +198,7 @@ def build_matches(
         final[i] = (score[i] * den + extra) / den
         details[int(i)] = (fired, missing, vals)
     if f.min_score is not None:  # records without a score cannot reach a minimum score
-        scored = scored[final[scored] >= f.min_score]
+        scored = scored[np.round(final[scored], 6) >= f.min_score]  # compare what is reported (6 places)
         unscored = unscored[:0]
     total = len(scored) + len(unscored)
     need = offset + top_k
