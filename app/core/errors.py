@@ -187,6 +187,11 @@ _STATUS_TITLES = {
 }
 
 
+def _instance(request: Request) -> str:
+    """The request path as received (``request.url`` re-parses it and cuts it at an encoded '?')."""
+    return str(request.scope.get("path") or request.url.path)
+
+
 def register_exception_handlers(app: FastAPI) -> None:
     """Map every error to the one problem-details shape."""
 
@@ -194,21 +199,21 @@ def register_exception_handlers(app: FastAPI) -> None:
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem(
             exc.status_code, exc.title, exc.detail, type_slug=exc.type_slug,
-            instance=request.url.path, errors=exc.errors, headers=exc.headers,
+            instance=_instance(request), errors=exc.errors, headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = pydantic_errors(list(exc.errors()))
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5]) or "Invalid request"
-        return problem(422, "Invalid input", detail, type_slug="invalid-input", instance=request.url.path, errors=errors)
+        return problem(422, "Invalid input", detail, type_slug="invalid-input", instance=_instance(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title, slug = _STATUS_TITLES.get(exc.status_code, ("Error", "error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
         return problem(
-            exc.status_code, title, detail, type_slug=slug, instance=request.url.path,
+            exc.status_code, title, detail, type_slug=slug, instance=_instance(request),
             headers=getattr(exc, "headers", None),
         )
 
@@ -219,10 +224,10 @@ def register_exception_handlers(app: FastAPI) -> None:
         logger.info("value rejected by the database on %s %s: %s", request.method, request.url.path,
                     type(getattr(exc, "orig", exc)).__name__)
         return problem(422, "Invalid input", "A value is out of the range the service can store.",
-                       type_slug="invalid-input", instance=request.url.path)
+                       type_slug="invalid-input", instance=_instance(request))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "Internal server error", "An unexpected error occurred.", type_slug="internal",
-                       instance=request.url.path)
+                       instance=_instance(request))
