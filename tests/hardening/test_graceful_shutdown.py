@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -26,18 +28,27 @@ def test_sigterm_during_a_bulk_import_lets_it_finish(live_server: Any, admin_tok
     client = httpx.Client(base_url=server.base_url, headers=headers, timeout=120)
     client.get("/healthz")  # connected before the clock starts
 
+    body = json.dumps(rows).encode()
+
+    def slow_body() -> Iterator[bytes]:
+        """Upload the batch over ~2 s, so the request is surely in flight on the server at SIGTERM."""
+        step = len(body) // 10 + 1
+        for start in range(0, len(body), step):
+            yield body[start : start + step]
+            time.sleep(0.2)
+
     def import_all() -> None:
         started = time.monotonic()
         try:
             result["response"] = client.post("/api/v1/programs/bulk", params={"organization_id": school["id"]},
-                                             json=rows)
+                                             content=slow_body(), headers={"Content-Type": "application/json"})
         except httpx.HTTPError as exc:
             result["error"] = exc
         result["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=import_all)
     thread.start()
-    time.sleep(1.0)  # the request is in flight
+    time.sleep(0.5)  # the request is in flight (its body is still being sent)
     assert thread.is_alive(), "the import finished before SIGTERM; make it bigger"
     code = server.stop(timeout=60)
     thread.join(120)
