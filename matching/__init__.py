@@ -18,7 +18,8 @@ Types (frozen dataclasses, :mod:`matching.types`)
     :class:`Explanation`, :class:`TermContribution`, :class:`FuzzyPair`,
     :class:`Factor`.
 Ranking
-    :class:`Matcher` ``(*, params=None, associations='default', synonyms=None, max_delta=5000)``
+    :class:`Matcher` ``(*, params=None, associations='default', synonyms=None, precedents='default',
+    max_delta=5000)``
     with ``fit(docs) -> self``, ``rank(query, *, top_k=10, offset=0, filters=None, as_of=None)
     -> (list[Match], total)``, ``upsert(docs)`` (aliases ``add``/``update``), ``remove(ids)``,
     ``merge()``, ``analyze(doc)``. :class:`MatchParams` holds every weight.
@@ -36,12 +37,14 @@ Typo-tolerant search
     ``search_keywords(query, *, top_k=10) -> list[SearchHit]``.
 Learning
     :class:`AssociationModel`, :func:`fit_associations`,
-    :func:`default_associations`; evaluation helpers in :mod:`matching.evaluation`.
+    :func:`default_associations`; :class:`PrecedentModel`, :func:`fit_precedents`,
+    :func:`default_precedents` (supplies that similar demands were matched to); evaluation helpers in :mod:`matching.evaluation`.
 """
 
 from .analysis import ANALYZER_VERSION, analyze_doc
 from .associations import AssociationModel, default_associations, fit_associations
 from .params import MatchParams
+from .precedents import PrecedentModel, Precedents, default_precedents, fit_precedents
 from .ranker import Matcher, NotFittedError
 from .search import SearchHit, TitleSearch
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
@@ -76,14 +79,18 @@ __all__ = [
     "MatchParams",
     "Matcher",
     "NotFittedError",
+    "PrecedentModel",
+    "Precedents",
     "SearchHit",
     "SynonymTable",
     "TermContribution",
     "TitleSearch",
     "analyze_doc",
     "default_associations",
+    "default_precedents",
     "default_synonyms",
     "fit_associations",
+    "fit_precedents",
     "load_synonyms",
     "normalize",
     "stem",

@@ -17,16 +17,17 @@ records and a different pool.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from .analysis import query_term_weights
+from .packaged import load_packaged
 from .scoring import idf as bm25_idf
 from .scoring import saturation_matrix, weighted_tf
 from .types import DocTokens
@@ -231,16 +232,7 @@ def _prune_rows(a: sp.csr_matrix, k: int) -> sp.csr_matrix:
     )
 
 
-_DEFAULT: AssociationModel | None = None
-_DEFAULT_LOADED = False
-
-
+@functools.cache
 def default_associations() -> AssociationModel | None:
     """The shipped model (``matching/data/associations.npz``), or None if absent."""
-    global _DEFAULT, _DEFAULT_LOADED
-    if not _DEFAULT_LOADED:
-        res = resources.files("matching").joinpath("data/associations.npz")
-        if res.is_file():
-            _DEFAULT = AssociationModel.load(io.BytesIO(res.read_bytes()))
-        _DEFAULT_LOADED = True
-    return _DEFAULT
+    return load_packaged("associations.npz", AssociationModel.load)

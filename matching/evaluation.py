@@ -24,6 +24,7 @@ import numpy as np
 from .analysis import analyze_doc
 from .associations import AssociationModel, fit_associations
 from .params import MatchParams
+from .precedents import PrecedentModel, fit_precedents
 from .ranker import Matcher
 from .types import MatchDoc
 
@@ -36,6 +37,7 @@ __all__ = [
     "rank_tfidf_baseline",
     "cross_validate",
     "fit_bench_associations",
+    "fit_bench_precedents",
     "mean_metrics",
     "score_rankings",
 ]
@@ -128,6 +130,7 @@ def rank_engine(
     *,
     params: MatchParams | None = None,
     associations: AssociationModel | None | str = "default",
+    precedents: PrecedentModel | None | str = "default",
     depth: int | None = None,
 ) -> dict[str, list[str]]:
     """Rankings (supply keys) from :class:`Matcher` for ``qids``.
@@ -135,7 +138,7 @@ def rank_engine(
     The first 10 are exactly what ``rank(demand, top_k=10)`` returns (what the
     API serves); the rest, used only by MRR, come from a deeper ranking.
     """
-    m = Matcher(params=params, associations=associations).fit(bench.supplies)  # type: ignore[arg-type]
+    m = Matcher(params=params, associations=associations, precedents=precedents).fit(bench.supplies)  # type: ignore[arg-type]
     depth = depth or len(bench.supplies)
     out = {}
     for q in qids:
@@ -162,21 +165,37 @@ def score_rankings(bench: Bench, rankings: dict[str, list[str]]) -> dict[str, fl
     return mean_metrics([evaluate_ranking(r, bench.qrels[q]) for q, r in rankings.items()])
 
 
+def _bench_pairs(
+    benches: Sequence[Bench], qids_per_bench: Sequence[Sequence[str]]
+) -> tuple[list, list[str], list, list[str], list[tuple[int, int, float]]]:
+    """Training queries, their titles, the supply pool, supply titles and pairs over all benchmarks."""
+    queries, qtitles, supplies, stitles, pairs = [], [], [], [], []
+    for bench, qids in zip(benches, qids_per_bench, strict=True):
+        base = len(supplies)
+        supplies += [s.tokens for s in bench.supplies]
+        stitles += [s.title for s in bench.supplies]
+        key_pos = {k: i for i, k in enumerate(bench.supply_keys)}
+        for q in qids:
+            qi = len(queries)
+            queries.append(bench.demands[q].tokens)
+            qtitles.append(bench.demands[q].title)
+            pairs += [(qi, base + key_pos[s], float(r)) for s, r in sorted(bench.qrels[q].items()) if r > 0]
+    return queries, qtitles, supplies, stitles, pairs
+
+
 def fit_bench_associations(
     benches: Sequence[Bench], qids_per_bench: Sequence[Sequence[str]], *, params: MatchParams | None = None, **kw: float
 ) -> AssociationModel:
     """Fit one association model on the given training queries of one or more benchmarks."""
     p = params or MatchParams()
-    queries, supplies, pairs = [], [], []
-    for bench, qids in zip(benches, qids_per_bench, strict=True):
-        base = len(supplies)
-        supplies += [s.tokens for s in bench.supplies]
-        key_pos = {k: i for i, k in enumerate(bench.supply_keys)}
-        for q in qids:
-            qi = len(queries)
-            queries.append(bench.demands[q].tokens)
-            pairs += [(qi, base + key_pos[s], float(r)) for s, r in sorted(bench.qrels[q].items()) if r > 0]
+    queries, _, supplies, _, pairs = _bench_pairs(benches, qids_per_bench)
     return fit_associations(queries, supplies, pairs, doc_field_weights=p.doc_field_weights, k1=p.k1, b=p.b, **kw)  # type: ignore[arg-type]
+
+
+def fit_bench_precedents(benches: Sequence[Bench], qids_per_bench: Sequence[Sequence[str]]) -> PrecedentModel:
+    """Fit one precedent model on the given training queries of one or more benchmarks."""
+    queries, qtitles, _, stitles, pairs = _bench_pairs(benches, qids_per_bench)
+    return fit_precedents(queries, qtitles, stitles, pairs)
 
 
 def cross_validate(
@@ -196,8 +215,9 @@ def cross_validate(
         train = [[q for i, q in enumerate(b.dev_ids) if i % folds != f] for b in benches]
         test = [[q for i, q in enumerate(b.dev_ids) if i % folds == f] for b in benches]
         model = fit_bench_associations(benches, train, params=params, **(fit_kw or {}))
+        prec = fit_bench_precedents(benches, train)
         for b, qs in zip(benches, test, strict=True):
-            ranks = rank_engine(b, qs, params=params, associations=model)
+            ranks = rank_engine(b, qs, params=params, associations=model, precedents=prec)
             per[b.lang] += [evaluate_ranking(ranks[q], b.qrels[q]) for q in qs]
         if progress:
             progress(f"fold {f + 1}/{folds} done")

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from .factors import education_code, education_compat, major_similarity, region_code_int, region_similarity
 from .index import Segment, Snapshot
 from .params import MatchParams
+from .precedents import Precedents
 from .scoring import accumulate, top_k_indices
 from .text import normalize
 from .types import KINDS, DocTokens, Explanation, Factor, Filters, FuzzyPair, Match, MatchDoc, TermContribution
@@ -41,8 +42,10 @@ class Scorer:
         ew: dict[str, float],
         *,
         query_ok: bool,
+        precedents: Precedents | None = None,
     ) -> None:
         self.snap, self.params, self.query, self.toks, self.query_ok = snap, params, query, toks, query_ok
+        self.precedents = precedents or Precedents()
         n = max(snap.n_live, 1)
         k1 = params.k1
         lam = params.association_weight if ew else 0.0
@@ -77,6 +80,17 @@ class Scorer:
                 rows.append(r)
                 wts.append(w)
         return accumulate(seg.matrix, np.asarray(rows, dtype=np.int64), np.asarray(wts, dtype=np.float64))
+
+    def precedent(self, seg: Segment) -> np.ndarray:
+        """``precedent`` factor value in [0, 1] for every document of ``seg``."""
+        out = np.zeros(seg.n)
+        if self.precedents.scores:
+            where = seg.name_positions
+            for name, v in self.precedents.scores.items():
+                cols = where.get(name)
+                if cols is not None:
+                    np.maximum.at(out, cols, v)
+        return out
 
     def contributions(self, seg: Segment, pos: int, part: dict[str, float]) -> list[TermContribution]:
         """Terms of ``part`` present in document ``pos`` with their share of the text value."""
@@ -135,17 +149,18 @@ def build_matches(
         if si == 0:
             mask &= ~snap.dead_mask[cand]
         cand = cand[mask]
-        parts.append((si, cand, text[cand]))
-    seg_of = np.concatenate([np.full(len(c), si, dtype=np.int8) for si, c, _ in parts]) if parts else np.zeros(0)
-    pos = np.concatenate([c for _, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    raw = np.concatenate([t for _, _, t in parts]) if parts else np.zeros(0)
-    ids = np.concatenate([segs[si].ids[c] for si, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    ok = np.concatenate([segs[si].ok[c] for si, c, _ in parts]) if parts else np.zeros(0, dtype=bool)
+        parts.append((si, cand, text[cand], sc.precedent(seg)[cand]))
+    seg_of = np.concatenate([np.full(len(c), si, dtype=np.int8) for si, c, *_ in parts]) if parts else np.zeros(0)
+    pos = np.concatenate([c for _, c, *_ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    raw = np.concatenate([t for _, _, t, _ in parts]) if parts else np.zeros(0)
+    prec_v = np.concatenate([v for *_, v in parts]) if parts else np.zeros(0)
+    ids = np.concatenate([segs[si].ids[c] for si, c, *_ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    ok = np.concatenate([segs[si].ok[c] for si, c, *_ in parts]) if parts else np.zeros(0, dtype=bool)
     if not sc.query_ok:
         ok[:] = False
 
     def col(attr: str) -> np.ndarray:
-        return np.concatenate([getattr(segs[si], attr)[c] for si, c, _ in parts]) if parts else np.zeros(0)
+        return np.concatenate([getattr(segs[si], attr)[c] for si, c, *_ in parts]) if parts else np.zeros(0)
 
     # ---- stage A (vectorised)
     text_v = 1.0 - np.exp(-raw / p.text_scale)
@@ -157,6 +172,10 @@ def build_matches(
     # for candidates that have it; stage B adds their real value), so ``den`` is the same for all candidates.
     num = p.weight_text * text_v + p.weight_education * edu_v
     den = p.weight_text + p.weight_education
+    use_prec = bool(sc.precedents.scores) and p.weight_precedent > 0
+    if use_prec:
+        num = num + p.weight_precedent * prec_v
+        den += p.weight_precedent
     if q.region_code:
         num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
         den += p.weight_region
@@ -177,7 +196,7 @@ def build_matches(
         best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
         keep = ~ok | (score + best_extra / den >= f.min_score)
         seg_of, pos, raw, ids, ok, score = seg_of[keep], pos[keep], raw[keep], ids[keep], ok[keep], score[keep]
-        text_v, edu_v, reg_v = text_v[keep], edu_v[keep], reg_v[keep]
+        text_v, edu_v, reg_v, prec_v = text_v[keep], edu_v[keep], reg_v[keep], prec_v[keep]
     scored = np.flatnonzero(ok)
     unscored = np.flatnonzero(~ok)
     # ---- stage B (fuzzy factors on the head)
@@ -215,6 +234,7 @@ def build_matches(
     else:
         unscored = unscored[:0]
     page = np.concatenate([order, unscored])[offset:need]
+    prec_note = "similar demands matched before: " + "; ".join(f"{t} ({s:.2f})" for t, s in sc.precedents.neighbours)
     out = []
     for i in page:
         seg = segs[seg_of[i]]
@@ -240,6 +260,8 @@ def build_matches(
             Factor("education", round(float(edu_v[i]), 6), p.weight_education),
             Factor("region", None if math.isnan(reg_v[i]) else float(reg_v[i]), p.weight_region),
         ]
+        if use_prec:
+            factors.append(Factor("precedent", round(float(prec_v[i]), 6), p.weight_precedent, prec_note))
         for name, w in (
             ("title_fuzzy", p.weight_title_fuzzy),
             ("skills", p.weight_skills),

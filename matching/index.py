@@ -18,11 +18,13 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 
 from .factors import education_code, region_code_int
+from .precedents import names_of
 from .scoring import saturation_matrix, weighted_tf
 from .text import normalize
 from .types import KINDS, DocTokens, MatchDoc
@@ -74,6 +76,15 @@ class Segment:
     def n(self) -> int:
         """Number of documents."""
         return len(self.ids)
+
+    @cached_property
+    def name_positions(self) -> dict[str, np.ndarray]:
+        """``normalised name -> columns`` of the documents known by that title or major (precedents)."""
+        out: dict[str, list[int]] = {}
+        for pos, (title, majors) in enumerate(zip(self.norm_titles, self.majors, strict=True)):
+            for name in names_of(title, majors):
+                out.setdefault(name, []).append(pos)
+        return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
 
     def position(self) -> dict[int, int]:
         """``id -> column`` mapping (built on demand)."""

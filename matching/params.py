@@ -30,6 +30,16 @@ class MatchParams:
     use_associations : load the shipped association model
         (``matching/data/associations.npz``) unless one is passed to ``fit``.
 
+    Learned precedents (see :mod:`matching.precedents`; demand queries only)
+
+    weight_precedent : weight of the ``precedent`` factor (0 disables it).
+    precedent_k, precedent_power : neighbours used and the power their
+        similarity is raised to.
+    precedent_min_similarity : a demand whose best neighbour is less
+        similar does not use the factor.
+    use_precedents : load the shipped model (``matching/data/precedents.npz``)
+        unless one is passed to :class:`matching.Matcher`.
+
     Blend (all scores in [0, 1]; the final score is the weighted mean over
     the factors that are known for the pair, so unknown data is neutral)
 
@@ -72,6 +82,11 @@ class MatchParams:
     association_weight: float = 0.3
     max_expansion_terms: int = 64
     use_associations: bool = True
+    weight_precedent: float = 0.4
+    precedent_k: int = 10
+    precedent_power: float = 2.0
+    precedent_min_similarity: float = 0.1
+    use_precedents: bool = True
     weight_text: float = 0.70
     weight_title_fuzzy: float = 0.15
     weight_skills: float = 0.10
@@ -90,7 +105,7 @@ class MatchParams:
         """Raise ``ValueError`` for out-of-range values."""
         if self.k1 <= 0 or not 0.0 <= self.b <= 1.0:
             raise ValueError("need k1 > 0 and 0 <= b <= 1")
-        for name in ("max_query_terms", "max_expansion_terms", "rerank_depth", "lead_chars"):
+        for name in ("max_query_terms", "max_expansion_terms", "rerank_depth", "lead_chars", "precedent_k"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
         weights = [getattr(self, n) for n in self.__dataclass_fields__ if n.startswith("weight_")]
@@ -100,6 +115,8 @@ class MatchParams:
             raise ValueError("association_weight must be >= 0 and text_scale > 0")
         if any(w < 0 for w in self.doc_field_weights.values()) or any(w < 0 for w in self.query_field_weights.values()):
             raise ValueError("field weights must be >= 0")
+        if self.precedent_power <= 0 or not 0.0 <= self.precedent_min_similarity <= 1.0:
+            raise ValueError("need precedent_power > 0 and 0 <= precedent_min_similarity <= 1")
         if not 0 <= self.fuzzy_threshold <= 100:
             raise ValueError("fuzzy_threshold must be in [0, 100]")
         if self.min_tokens < 0:

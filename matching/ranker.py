@@ -14,6 +14,7 @@ from .associations import DEFAULT_ASSOCIATION_QUERY_WEIGHTS, AssociationModel, d
 from .explain import Scorer, build_matches
 from .index import Snapshot, build_segment, merge_segments, sufficient
 from .params import MatchParams
+from .precedents import PrecedentModel, Precedents, default_precedents
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
 from .types import DocTokens, Filters, Match, MatchDoc
 
@@ -39,6 +40,9 @@ class Matcher:
         ``'default'`` loads the shipped model, ``None`` disables it.
     synonyms : SynonymTable, optional
         Overrides the dictionary built from ``params``.
+    precedents : PrecedentModel, None or 'default'
+        Learned precedents (demand queries only): ``'default'`` loads the
+        shipped model, ``None`` disables them.
 
     Attributes
     ----------
@@ -47,6 +51,7 @@ class Matcher:
     params_ : MatchParams
     synonyms_ : SynonymTable
     associations_ : AssociationModel or None
+    precedents_ : PrecedentModel or None
 
     Notes
     -----
@@ -63,11 +68,13 @@ class Matcher:
         params: MatchParams | None = None,
         associations: AssociationModel | None | Literal["default"] = "default",
         synonyms: SynonymTable | None = None,
+        precedents: PrecedentModel | None | Literal["default"] = "default",
         max_delta: int = 5000,
     ) -> None:
         self.params = params
         self.associations = associations
         self.synonyms = synonyms
+        self.precedents = precedents
         self.max_delta = max_delta
 
     # ----------------------------------------------------------------- fitting
@@ -90,6 +97,12 @@ class Matcher:
             self.associations_ = default_associations() if params.use_associations else None
         else:
             self.associations_ = self.associations
+        if isinstance(self.precedents, str):
+            if self.precedents != "default":
+                raise ValueError("precedents must be a PrecedentModel, None or 'default'")
+            self.precedents_ = default_precedents() if params.use_precedents else None
+        else:
+            self.precedents_ = self.precedents
 
     def analyze(self, doc: MatchDoc) -> DocTokens:
         """Tokens of ``doc`` (its stored ``tokens`` when of the current analyzer version)."""
@@ -232,6 +245,14 @@ class Matcher:
             )
         return qw, ew
 
+    def _precedents(self, toks: DocTokens) -> Precedents:
+        p = self.params_
+        if self.precedents_ is None or p.weight_precedent <= 0:
+            return Precedents()
+        return self.precedents_.lookup(
+            toks, k=p.precedent_k, power=p.precedent_power, min_similarity=p.precedent_min_similarity
+        )
+
     def rank(
         self,
         query: MatchDoc,
@@ -273,6 +294,15 @@ class Matcher:
             raise ValueError("top_k and offset must be >= 0")
         toks = self.analyze(query)
         qw, ew = self._query_terms(toks, expand=query.kind == "demand")
-        scorer = Scorer(snap, self.params_, query, toks, qw, ew, query_ok=sufficient(toks, self.params_.min_tokens))
+        scorer = Scorer(
+            snap,
+            self.params_,
+            query,
+            toks,
+            qw,
+            ew,
+            query_ok=sufficient(toks, self.params_.min_tokens),
+            precedents=self._precedents(toks) if query.kind == "demand" else Precedents(),
+        )
         day = (as_of or dt.date.today()).toordinal()
         return build_matches(scorer, filters or Filters(), day, top_k, offset, explain=explain)

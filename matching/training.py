@@ -1,4 +1,4 @@
-"""Fitting the shipped association model from a benchmark's dev split or from a generic pairs file.
+"""Fitting the shipped learned models (associations and precedents) from a benchmark's dev split or from a generic pairs file.
 
 Pairs file (JSON Lines, UTF-8), one confirmed match per line, e.g. a hire or
 placement exported by the platform::
@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import analyze_doc
 from .associations import AssociationModel, fit_associations
-from .evaluation import fit_bench_associations, load_bench
+from .evaluation import fit_bench_associations, fit_bench_precedents, load_bench
 from .params import MatchParams
+from .precedents import PrecedentModel, fit_precedents
 from .types import MatchDoc
 
-__all__ = ["fit_from_benchmark", "fit_from_pairs_file"]
+__all__ = ["LearnedModels", "fit_from_benchmark", "fit_from_pairs_file"]
 
 
 def _doc(d: dict, kind: str, i: int) -> MatchDoc:
@@ -38,12 +40,29 @@ def _doc(d: dict, kind: str, i: int) -> MatchDoc:
     )
 
 
+@dataclass(frozen=True)
+class LearnedModels:
+    """Both learned models, fitted on the same confirmed pairs."""
+
+    associations: AssociationModel
+    precedents: PrecedentModel
+
+    def save(self, directory: str | Path) -> tuple[Path, Path]:
+        """Write ``associations.npz`` and ``precedents.npz`` into ``directory``."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        a, p = d / "associations.npz", d / "precedents.npz"
+        self.associations.save(a)
+        self.precedents.save(p)
+        return a, p
+
+
 def fit_from_pairs_file(
     pairs_path: str | Path, *, supplies_path: str | Path | None = None, params: MatchParams | None = None
-) -> AssociationModel:
-    """Fit an :class:`AssociationModel` from a pairs file (see module docstring)."""
+) -> LearnedModels:
+    """Fit both models from a pairs file (see module docstring)."""
     p = params or MatchParams()
-    queries, supplies, pairs = [], [], []
+    queries, qtitles, supplies, stitles, pairs = [], [], [], [], []
     q_index: dict[str, int] = {}
     s_index: dict[str, int] = {}
 
@@ -51,7 +70,9 @@ def fit_from_pairs_file(
         key = json.dumps(d, sort_keys=True, ensure_ascii=False)
         if key not in s_index:
             s_index[key] = len(supplies)
-            supplies.append(analyze_doc(_doc(d, "program", len(supplies))))
+            doc = _doc(d, "program", len(supplies))
+            supplies.append(analyze_doc(doc))
+            stitles.append(doc.title)
         return s_index[key]
 
     with open(pairs_path, encoding="utf-8") as f:
@@ -62,19 +83,25 @@ def fit_from_pairs_file(
             qkey = json.dumps(row["demand"], sort_keys=True, ensure_ascii=False)
             if qkey not in q_index:
                 q_index[qkey] = len(queries)
-                queries.append(analyze_doc(_doc(row["demand"], "demand", len(queries))))
+                doc = _doc(row["demand"], "demand", len(queries))
+                queries.append(analyze_doc(doc))
+                qtitles.append(doc.title)
             pairs.append((q_index[qkey], supply_idx(row["supply"]), float(row.get("relevance", 1))))
     if supplies_path:
         with open(supplies_path, encoding="utf-8") as f:
             for line in f:
                 if line.strip():
                     supply_idx(json.loads(line))
-    return fit_associations(queries, supplies, pairs, doc_field_weights=p.doc_field_weights, k1=p.k1, b=p.b)
+    return LearnedModels(
+        fit_associations(queries, supplies, pairs, doc_field_weights=p.doc_field_weights, k1=p.k1, b=p.b),
+        fit_precedents(queries, qtitles, stitles, pairs),
+    )
 
 
 def fit_from_benchmark(
     bench_root: str | Path, *, langs: Sequence[str] = ("en", "zh"), params: MatchParams | None = None
-) -> AssociationModel:
-    """Fit on the dev queries (dev qrels only) of each language of a benchmark directory."""
+) -> LearnedModels:
+    """Fit both models on the dev queries (dev qrels only) of each language of a benchmark directory."""
     benches = [load_bench(bench_root, lang) for lang in langs]
-    return fit_bench_associations(benches, [b.dev_ids for b in benches], params=params)
+    dev = [b.dev_ids for b in benches]
+    return LearnedModels(fit_bench_associations(benches, dev, params=params), fit_bench_precedents(benches, dev))

@@ -3,9 +3,9 @@
 
 Records are built exactly as the web API builds them for the independent evaluation
 (see ``matching/evaluation.py``). Prints nDCG@10 / Recall@10 / MRR per language for the
-baseline, the engine with the shipped association model (fitted on all dev queries, so its
-dev figure is optimistic), the engine without learned associations, and the k-fold
-cross-validated estimate (associations refitted without the evaluated fold), plus typo-search
+baseline, the engine with the shipped learned models (associations and precedents, fitted on all
+dev queries, so its dev figure is optimistic), the engine without learned models, and the k-fold
+cross-validated estimate (both models refitted without the evaluated fold), plus typo-search
 recall@1 for one-edit queries on the supply titles. Skips (exit 0) when the benchmark is absent.
 
     .venv/bin/python scripts/evaluate_matching.py [--bench ../shared/benchmark] [--folds 5] [--no-cv]
@@ -55,10 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     for b in benches:
         out[f"baseline_{b.lang}"] = score_rankings(b, rank_tfidf_baseline(b, b.dev_ids))
         out[f"engine_{b.lang}"] = score_rankings(b, rank_engine(b, b.dev_ids))
-        out[f"engine_noassoc_{b.lang}"] = score_rankings(b, rank_engine(b, b.dev_ids, associations=None))
+        out[f"engine_noassoc_{b.lang}"] = score_rankings(
+            b, rank_engine(b, b.dev_ids, associations=None, precedents=None)
+        )
         lines.append(_row("TF-IDF baseline (dev)", b.lang, out[f"baseline_{b.lang}"]))
-        lines.append(_row("engine, no learned associations (dev)", b.lang, out[f"engine_noassoc_{b.lang}"]))
-        lines.append(_row("engine, shipped model (dev, fitted on dev: optimistic)", b.lang, out[f"engine_{b.lang}"]))
+        lines.append(_row("engine, no learned models (dev)", b.lang, out[f"engine_noassoc_{b.lang}"]))
+        lines.append(_row("engine, shipped models (dev, fitted on dev: optimistic)", b.lang, out[f"engine_{b.lang}"]))
         print(lines[-3], lines[-2], lines[-1], sep="\n", flush=True)
     if not a.no_cv:
         cv = cross_validate(benches, folds=a.folds, progress=lambda s: print(s, file=sys.stderr, flush=True))

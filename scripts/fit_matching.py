@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rebuild the learned association model shipped in ``matching/data/associations.npz``.
+"""Rebuild the learned models shipped in ``matching/data/``: ``associations.npz`` (query expansion)
+and ``precedents.npz`` (supplies that similar demands were matched to).
 
 From the benchmark's dev split (dev qrels only; held-out labels are never read)::
 
@@ -8,9 +9,10 @@ From the benchmark's dev split (dev qrels only; held-out labels are never read):
 From a platform's own confirmed matches (hires, placements), one JSON object per line
 ``{"demand": {...}, "supply": {...}, "relevance": 1}`` (see ``matching/training.py``)::
 
-    .venv/bin/python scripts/fit_matching.py --pairs placements.jsonl [--supplies programs.jsonl] --out my.npz
+    .venv/bin/python scripts/fit_matching.py --pairs placements.jsonl [--supplies programs.jsonl] --out my_models/
 
-Load a custom model with ``Matcher(associations=AssociationModel.load(path))``.
+Load custom models with ``Matcher(associations=AssociationModel.load(dir / "associations.npz"),
+precedents=PrecedentModel.load(dir / "precedents.npz"))``.
 """
 
 from __future__ import annotations
@@ -32,22 +34,26 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--bench", help="benchmark directory (default: ../shared/benchmark from the repo root)")
     src.add_argument("--pairs", help="JSON Lines file of confirmed demand/supply pairs")
     ap.add_argument("--supplies", help="extra supplies (JSON Lines) for the pool, with --pairs")
-    ap.add_argument("--out", default=str(ROOT / "matching" / "data" / "associations.npz"))
+    ap.add_argument("--out", default=str(ROOT / "matching" / "data"), help="directory for the two .npz files")
     a = ap.parse_args(argv)
     t = time.perf_counter()
     if a.pairs:
-        model = fit_from_pairs_file(a.pairs, supplies_path=a.supplies)
+        models = fit_from_pairs_file(a.pairs, supplies_path=a.supplies)
     else:
         bench = Path(a.bench) if a.bench else ROOT.parent / "shared" / "benchmark"
         if not (bench / "en" / "qrels.tsv").is_file():
             print(f"benchmark not found at {bench}; nothing fitted")
             return 0
-        model = fit_from_benchmark(bench)
-    model.save(a.out)
-    size = Path(a.out).stat().st_size
+        models = fit_from_benchmark(bench)
+    assoc_path, prec_path = models.save(a.out)
+    am, pm = models.associations, models.precedents
     print(
-        f"wrote {a.out}: {len(model.query_terms)} query terms, {len(model.supply_terms)} supply terms, "
-        f"{model.nnz} associations, {size / 1e6:.2f} MB, {time.perf_counter() - t:.1f} s"
+        f"wrote {assoc_path}: {len(am.query_terms)} query terms, {len(am.supply_terms)} supply terms, "
+        f"{am.nnz} associations, {assoc_path.stat().st_size / 1e6:.2f} MB"
+    )
+    print(
+        f"wrote {prec_path}: {pm.n_demands} demands, {len(pm.keys)} supply names, "
+        f"{prec_path.stat().st_size / 1e6:.2f} MB ({time.perf_counter() - t:.1f} s)"
     )
     return 0
 

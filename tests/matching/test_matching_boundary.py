@@ -39,3 +39,10 @@ def test_all_is_exact_and_resolvable() -> None:
 
 def test_data_files_ship_with_package() -> None:
     assert (PKG / "data" / "synonyms.txt").is_file()
+    from matching import default_associations, default_precedents
+
+    # the learned models ship with the package and load (the API path uses them)
+    assert (PKG / "data" / "associations.npz").is_file() and default_associations() is not None
+    assert (PKG / "data" / "precedents.npz").is_file()
+    prec = default_precedents()
+    assert prec is not None and prec.n_demands > 1000 and "软件技术" in prec.keys
