@@ -86,10 +86,10 @@ class Scorer:
         out = np.zeros(seg.n)
         if self.precedents.scores:
             where = seg.name_positions
-            for name, v in self.precedents.scores.items():
-                cols = where.get(name)
-                if cols is not None:
-                    np.maximum.at(out, cols, v)
+            hits = [(cols, v) for name, v in self.precedents.scores.items() if (cols := where.get(name)) is not None]
+            if hits:
+                cols = np.concatenate([c for c, _ in hits])
+                np.maximum.at(out, cols, np.repeat([v for _, v in hits], [len(c) for c, _ in hits]))
         return out
 
     def contributions(self, seg: Segment, pos: int, part: dict[str, float]) -> list[TermContribution]:

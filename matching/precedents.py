@@ -96,7 +96,6 @@ class PrecedentModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_col", {t: i for i, t in enumerate(self.terms)})
-        object.__setattr__(self, "_queries_t", self.queries.T.tocsr())
 
     @property
     def n_demands(self) -> int:
@@ -121,11 +120,9 @@ class PrecedentModel:
         cols, vals = self.vector(tokens)
         if not len(cols) or not self.n_demands:
             return Precedents()
-        qt = self._queries_t  # type: ignore[attr-defined]
-        sims = np.zeros(self.n_demands)
-        for c, v in zip(cols.tolist(), vals.tolist(), strict=True):
-            lo, hi = qt.indptr[c], qt.indptr[c + 1]
-            sims[qt.indices[lo:hi]] += v * qt.data[lo:hi]
+        dense = np.zeros(len(self.terms))
+        dense[cols] = vals
+        sims = self.queries @ dense
         k = min(k, len(sims))
         nn = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         nn = nn[np.lexsort((nn, -sims[nn]))]
@@ -133,10 +130,15 @@ class PrecedentModel:
         if not len(nn) or sims[nn[0]] < min_similarity:
             return Precedents()
         w = sims[nn] ** power
-        agg = np.asarray(self.targets[nn].T @ w).ravel()
+        t = self.targets
+        spans = [np.arange(t.indptr[j], t.indptr[j + 1]) for j in nn.tolist()]
+        at = np.concatenate(spans)
+        agg = np.bincount(
+            t.indices[at], weights=t.data[at] * np.repeat(w, [len(x) for x in spans]), minlength=len(self.keys)
+        )
         agg /= w.sum()
         hit = np.flatnonzero(agg > 0)
-        scores = {self.keys[j]: float(min(agg[j], 1.0)) for j in hit}
+        scores = {self.keys[j]: float(min(agg[j], 1.0)) for j in hit.tolist()}
         neighbours = tuple((self.titles[j], round(float(sims[j]), 4)) for j in nn[:3])
         return Precedents(scores, neighbours)
 
