@@ -116,6 +116,25 @@ class TestDemandMatches:
         assert {f["name"] for f in explanation["factors"]} >= {"education", "region"}
         assert "电气调试" in explanation["missing_skills"]
 
+    def test_precedent_factor_from_the_shipped_model_is_explained(self, mclient: Any, world: dict) -> None:
+        """A nurse demand: the shipped precedents know where similar (护士-like) demands went."""
+        nurse = make_demand(
+            mclient,
+            world["ent"]["id"],
+            title="护士",
+            description="为病人提供临床护理，执行医嘱，观察病情变化，做好护理记录和健康教育。",
+            skills=[],
+            majors=[],
+        )
+        items = mclient.get(f"/api/v1/demands/{nurse['id']}/matches", params={"kind": "program"}).json()["items"]
+        assert items[0]["id"] == world["nursing"]["id"]
+        by_id = {i["id"]: {f["name"]: f for f in i["explanation"]["factors"]} for i in items}
+        prec = by_id[world["nursing"]["id"]]["precedent"]
+        assert prec["value"] > 0.05 and prec["weight"] == 0.4
+        assert prec["note"].startswith("similar demands matched before: ")
+        other = by_id.get(world["electrical"]["id"])
+        assert other is None or other["precedent"]["value"] < prec["value"]
+
 
 class TestIndexFollowsWrites:
     def test_create_update_and_delete_are_seen_by_the_next_request(self, mclient: Any, world: dict) -> None:
