@@ -79,7 +79,7 @@ class MatchParams:
     )
     lead_chars: int = 400
     max_query_terms: int = 64
-    association_weight: float = 0.3
+    association_weight: float = 0.2
     max_expansion_terms: int = 64
     use_associations: bool = True
     weight_precedent: float = 0.4
