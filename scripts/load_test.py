@@ -64,6 +64,14 @@ def _cpu_seconds_of_group(pgid: int | None) -> float:
     return total
 
 
+def _machine_busy() -> tuple[float, float]:
+    """``(busy, total)`` CPU seconds of the whole machine so far (``/proc/stat``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
 def _own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -158,11 +166,14 @@ async def _run(base_url: str, token: str, clients: int, duration: float, pools: 
                                  timeout=60, limits=limits) as client:
         load_before = os.getloadavg()
         own_before, server_before = _own_cpu_seconds(), _cpu_seconds_of_group(server_pgid)
+        machine_before = _machine_busy()
         started = time.monotonic()
         await asyncio.gather(*(worker(i, client) for i in range(clients)))
         wall = time.monotonic() - started
         own_cpu = _own_cpu_seconds() - own_before
         server_cpu = _cpu_seconds_of_group(server_pgid) - server_before
+        machine_after = _machine_busy()
+        machine_share = (machine_after[0] - machine_before[0]) / max(machine_after[1] - machine_before[1], 1e-9)
         load_after = os.getloadavg()
     per = {}
     for name in names:
@@ -179,7 +190,9 @@ async def _run(base_url: str, token: str, clients: int, duration: float, pools: 
             # generator runs on the same cores as the server, so what it uses the server cannot.
             "cpu": {"cores": cores, "client_seconds": round(own_cpu, 1), "server_seconds": round(server_cpu, 1),
                     "client_share": round(own_cpu / (cores * wall), 3),
-                    "server_share": round(server_cpu / (cores * wall), 3)},
+                    "server_share": round(server_cpu / (cores * wall), 3),
+                    # Everything busy: server, load generator, the database server, other users.
+                    "machine_busy_share": round(machine_share, 3)},
             "load_average": {"before": [round(x, 2) for x in load_before],
                              "after": [round(x, 2) for x in load_after]}}
 
@@ -220,7 +233,8 @@ def _print(report: dict[str, Any], label: str) -> None:
           f"{report['errors']} errors\n")
     cpu, load = report["cpu"], report["load_average"]
     print(f"CPU of {cpu['cores']} cores x {report['seconds']} s: server {cpu['server_seconds']} s "
-          f"({cpu['server_share']:.0%}), load generator {cpu['client_seconds']} s ({cpu['client_share']:.0%}); "
+          f"({cpu['server_share']:.0%}), load generator {cpu['client_seconds']} s ({cpu['client_share']:.0%}), "
+          f"whole machine busy {cpu['machine_busy_share']:.0%} (database and other users included); "
           f"load average before {load['before']}, after {load['after']}\n")
     print("| endpoint | ok | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -271,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         scale_seconds = time.perf_counter() - started
         email, password = create_admin("load@localhost.localdomain", "Load-password-123")
         # Metrics shared by the workers, so /metrics reports server-side time over all of them.
+        # INFO as in production: one JSON access line per request is part of the per-request cost.
         env = {"ENVIRONMENT": "test", "WEBHOOK_WORKERS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200",
+               "LOG_LEVEL": "INFO", "LOG_FORMAT": "json",
                "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="talentmatch-metrics-")}
         with LiveServer(url, workers=args.workers, env=env).start(wait="/healthz") as server:
             ready_seconds = _wait_all_workers_ready(server.base_url)
