@@ -75,19 +75,29 @@ class _ContainsClause(ColumnElement[bool]):
     inherit_cache = False
     type = Boolean()
 
-    def __init__(self, column: Any, pattern: str, *, caseless: bool) -> None:
+    def __init__(self, column: Any, needle: str, pattern: str, *, caseless: bool) -> None:
         self.column = column
+        self.needle = literal(needle)
         self.pattern = literal(pattern)
         self.caseless = caseless
+        self.short = len(needle) < _TRIGRAM
+
+
+#: pg_trgm indexes serve substrings of at least this many characters.
+_TRIGRAM = 3
 
 
 @compiles(_ContainsClause, "postgresql")
 def _pg_contains(element: _ContainsClause, compiler: Any, **kw: Any) -> str:
     # In a UTF-8 database ILIKE is defined as lower(column) LIKE lower(pattern) (PostgreSQL's
     # like.c): the same result, and both LIKE and ILIKE can use the pg_trgm GIN indexes
-    # (migration 0005). A caseless needle needs no lowering at all: plain LIKE, about 4x faster
-    # when the needle is too short for the index and the table is scanned.
-    col, pat = compiler.process(element.column, **kw), compiler.process(element.pattern, **kw)
+    # (migration 0005). A caseless needle needs no lowering: plain LIKE (about 4x faster than
+    # ILIKE when the table is scanned), or, when it is too short for the index anyway, strpos()
+    # (the same test, about 2x faster again than LIKE on a scan).
+    col = compiler.process(element.column, **kw)
+    if element.caseless and element.short:
+        return f"(strpos({col}, {compiler.process(element.needle, **kw)}) > 0)"
+    pat = compiler.process(element.pattern, **kw)
     return f"({col} {'LIKE' if element.caseless else 'ILIKE'} {pat} ESCAPE '\\')"
 
 
@@ -134,7 +144,7 @@ def text_contains(*columns: InstrumentedAttribute[Any], needle: str) -> ColumnEl
     """Case-insensitive substring match over any of the columns (LIKE metacharacters match literally)."""
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     caseless = is_caseless(needle)
-    return or_(*[_ContainsClause(c, pattern, caseless=caseless) for c in columns])
+    return or_(*[_ContainsClause(c, needle, pattern, caseless=caseless) for c in columns])
 
 
 __all__ = ["apply_sort", "region_filter", "json_list_contains", "text_contains", "is_caseless"]

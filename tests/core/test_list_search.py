@@ -39,6 +39,8 @@ class TestQFilter:
     @pytest.mark.parametrize(("needle", "hit", "miss"), [
         ("a_b", "x a_b y", "x aXb y"),
         ("50%", "提成 50%", "提成 500"),
+        ("5%", "打 5% 折", "打 50 折"),
+        ("_", "a_b", "ab"),
         ("c:\\tmp", "path c:\\tmp here", "path c:tmp here"),
     ])
     def test_like_metacharacters_match_literally(self, needle: str, hit: str, miss: str, client: Any) -> None:
