@@ -29,6 +29,18 @@ class TestQFilter:
         assert page.json()["total"] == 2
         assert list_ids(client, PROGRAMS, q="pLC", sort="created_at") == [upper["id"], lower["id"]]
 
+    def test_pages_at_and_past_the_end_keep_the_total(self, client: Any) -> None:
+        school = make_school(client)
+        made = [make_program(client, school["id"], name=f"数控技术 {i}", description="") for i in range(3)]
+        make_program(client, school["id"], name="护理", description="")
+        last = client.get(PROGRAMS, params={"q": "数控", "sort": "created_at", "offset": 2}).json()
+        assert ([i["id"] for i in last["items"]], last["total"], last["offset"]) == ([made[2]["id"]], 3, 2)
+        for offset in (3, 500):
+            past = client.get(PROGRAMS, params={"q": "数控", "offset": offset, "limit": 5}).json()
+            assert past == {"items": [], "total": 3, "limit": 5, "offset": offset}
+        none = client.get(PROGRAMS, params={"q": "不存在的专业"}).json()
+        assert (none["items"], none["total"]) == ([], 0)
+
     def test_short_chinese_needle_matches_substrings(self, client: Any) -> None:
         school = make_school(client)
         wanted = make_program(client, school["id"], name="软件技术", description="")
