@@ -6,9 +6,10 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import Connection
+from sqlalchemy.engine import make_url
 
 from app.core.config import get_settings
-from app.db.base import UTCDateTime
+from app.db.base import UTCDateTime, schema_compare_filter
 from app.db.registry import metadata
 from app.db.session import make_engine
 
@@ -29,7 +30,9 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
 
 
 def _configure(connection: Connection | None = None, **kwargs: object) -> None:
+    dialect = connection.dialect.name if connection is not None else make_url(_url()).get_backend_name()
     context.configure(
+        include_object=schema_compare_filter(dialect),
         target_metadata=metadata,
         render_item=_render_item,
         render_as_batch=True,  # SQLite needs batch mode for ALTER TABLE

@@ -7,6 +7,12 @@ Creates a fresh database (SQLite file or PostgreSQL schema), scales it up with
 ``--clients`` concurrent asyncio clients for ``--duration`` seconds and prints throughput and
 p50/p95/p99 latency per endpoint. Or point it at a running server with ``--url`` and ``--token``.
 
+It also reports what the figures need to be read honestly: the CPU time of the server (its process
+group) and of this load generator over the run, as shares of the machine (they share the cores),
+the load average before and after, and the server-side mean time per route from ``/metrics``
+(workers share their metrics through ``PROMETHEUS_MULTIPROC_DIR``), so that time spent queueing
+is visible as the difference from the client-side latency.
+
 Usage: python scripts/load_test.py [--backend sqlite|postgresql] [--workers 2] [--clients 32]
        [--duration 60] [--supplies 100000] [--demands 5000]
 """
@@ -18,7 +24,9 @@ import asyncio
 import json
 import os
 import random
+import resource
 import statistics
+import tempfile
 import sys
 import time
 from collections import defaultdict
@@ -38,6 +46,65 @@ WORDS = ["软件", "数控", "电气", "自动化", "机器人", "会计", "物�
          "mechanical", "nursing", "PLC", "焊接", "汽车"]
 
 
+def _cpu_seconds_of_group(pgid: int | None) -> float:
+    """User + system CPU seconds of every live process in a process group (the server and its workers)."""
+    if pgid is None:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after "(comm)": state, ppid, pgrp, ...
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _machine_busy() -> tuple[float, float]:
+    """``(busy, total)`` CPU seconds of the whole machine so far (``/proc/stat``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_totals(base_url: str) -> dict[str, tuple[float, float]]:
+    """``(seconds, count)`` of server-side request time per route template, from ``/metrics`` (all workers)."""
+    import httpx
+
+    sums: dict[str, float] = {}
+    counts: dict[str, float] = {}
+    text = httpx.get(base_url + "/metrics", timeout=30).text
+    for line in text.splitlines():
+        for suffix, into in (("_sum{", sums), ("_count{", counts)):
+            if line.startswith("talentmatch_http_request_duration_seconds" + suffix):
+                labels, value = line.rsplit(" ", 1)
+                route = labels.split('route="', 1)[1].split('"', 1)[0]
+                method = labels.split('method="', 1)[1].split('"', 1)[0]
+                key = f"{method} {route}"
+                into[key] = into.get(key, 0.0) + float(value)
+    return {k: (sums[k], counts.get(k, 0.0)) for k in sums}
+
+
+def _server_means(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """Mean server-side duration (ms) per route over the measured window only."""
+    means = {}
+    for key, (seconds, count) in after.items():
+        s0, c0 = before.get(key, (0.0, 0.0))
+        if count > c0:
+            means[key] = round((seconds - s0) / (count - c0) * 1000, 1)
+    return means
+
+
 def _pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -46,7 +113,8 @@ def _pct(values: list[float], p: float) -> float:
     return values[k]
 
 
-async def _run(base_url: str, token: str, clients: int, duration: float, pools: dict[str, Any]) -> dict[str, Any]:
+async def _run(base_url: str, token: str, clients: int, duration: float, pools: dict[str, Any],
+               server_pgid: int | None = None) -> dict[str, Any]:
     import httpx
 
     names = [n for n, _ in MIX]
@@ -96,9 +164,17 @@ async def _run(base_url: str, token: str, clients: int, duration: float, pools: 
 
     async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"},
                                  timeout=60, limits=limits) as client:
+        load_before = os.getloadavg()
+        own_before, server_before = _own_cpu_seconds(), _cpu_seconds_of_group(server_pgid)
+        machine_before = _machine_busy()
         started = time.monotonic()
         await asyncio.gather(*(worker(i, client) for i in range(clients)))
         wall = time.monotonic() - started
+        own_cpu = _own_cpu_seconds() - own_before
+        server_cpu = _cpu_seconds_of_group(server_pgid) - server_before
+        machine_after = _machine_busy()
+        machine_share = (machine_after[0] - machine_before[0]) / max(machine_after[1] - machine_before[1], 1e-9)
+        load_after = os.getloadavg()
     per = {}
     for name in names:
         lat = latencies.get(name, [])
@@ -107,8 +183,18 @@ async def _run(base_url: str, token: str, clients: int, duration: float, pools: 
                      "p99_ms": round(_pct(lat, 99) * 1000, 1),
                      "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None}
     total = sum(p["ok"] for p in per.values())
+    cores = os.cpu_count() or 1
     return {"seconds": round(wall, 1), "requests": total, "rps": round(total / wall, 1),
-            "errors": sum(sum(p["errors"].values()) for p in per.values()), "endpoints": per}
+            "errors": sum(sum(p["errors"].values()) for p in per.values()), "endpoints": per,
+            # Share of the machine's CPU capacity (cores x wall time) used by each side: the load
+            # generator runs on the same cores as the server, so what it uses the server cannot.
+            "cpu": {"cores": cores, "client_seconds": round(own_cpu, 1), "server_seconds": round(server_cpu, 1),
+                    "client_share": round(own_cpu / (cores * wall), 3),
+                    "server_share": round(server_cpu / (cores * wall), 3),
+                    # Everything busy: server, load generator, the database server, other users.
+                    "machine_busy_share": round(machine_share, 3)},
+            "load_average": {"before": [round(x, 2) for x in load_before],
+                             "after": [round(x, 2) for x in load_after]}}
 
 
 def _pools(base_url: str, token: str) -> dict[str, Any]:
@@ -145,11 +231,20 @@ def _wait_all_workers_ready(base_url: str, timeout: float = 900) -> float:
 def _print(report: dict[str, Any], label: str) -> None:
     print(f"\n### {label}: {report['requests']} requests in {report['seconds']} s = {report['rps']} req/s, "
           f"{report['errors']} errors\n")
+    cpu, load = report["cpu"], report["load_average"]
+    print(f"CPU of {cpu['cores']} cores x {report['seconds']} s: server {cpu['server_seconds']} s "
+          f"({cpu['server_share']:.0%}), load generator {cpu['client_seconds']} s ({cpu['client_share']:.0%}), "
+          f"whole machine busy {cpu['machine_busy_share']:.0%} (database and other users included); "
+          f"load average before {load['before']}, after {load['after']}\n")
     print("| endpoint | ok | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, p in report["endpoints"].items():
         print(f"| {name} | {p['ok']} | {p['rps']} | {p['p50_ms']} | {p['p95_ms']} | {p['p99_ms']} | "
               f"{p['errors'] or 0} |")
+    if report.get("server_mean_ms"):
+        print("\nServer-side mean per route (ms, from /metrics; the rest of the client time is queueing):")
+        for route, mean in sorted(report["server_mean_ms"].items()):
+            print(f"  {route}: {mean}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,14 +284,21 @@ def main(argv: list[str] | None = None) -> int:
         scale_data.main(["--supplies", str(args.supplies), "--demands", str(args.demands)])
         scale_seconds = time.perf_counter() - started
         email, password = create_admin("load@localhost.localdomain", "Load-password-123")
-        env = {"ENVIRONMENT": "test", "WEBHOOK_WORKERS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200"}
+        # Metrics shared by the workers, so /metrics reports server-side time over all of them.
+        # INFO as in production: one JSON access line per request is part of the per-request cost.
+        env = {"ENVIRONMENT": "test", "WEBHOOK_WORKERS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200",
+               "LOG_LEVEL": "INFO", "LOG_FORMAT": "json",
+               "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="talentmatch-metrics-")}
         with LiveServer(url, workers=args.workers, env=env).start(wait="/healthz") as server:
             ready_seconds = _wait_all_workers_ready(server.base_url)
             token = login(server.base_url, email, password)
             pools = _pools(server.base_url, token)
-            report = asyncio.run(_run(server.base_url, token, args.clients, args.duration, pools))
+            pgid = server.process.pid if server.process is not None else None
+            before = _server_totals(server.base_url)
+            report = asyncio.run(_run(server.base_url, token, args.clients, args.duration, pools, pgid))
             import httpx
 
+            report["server_mean_ms"] = _server_means(before, _server_totals(server.base_url))
             status = httpx.get(server.base_url + "/readyz", timeout=30).json()
         report.update(backend=args.backend, workers=args.workers, clients=args.clients,
                       supplies=args.supplies, demands=args.demands, scale_seconds=round(scale_seconds, 1),

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from app.db.base import schema_compare_filter
 from app.db.registry import metadata
 from app.db.session import make_engine
 
@@ -28,7 +29,8 @@ def _diff(url: str) -> list:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+            opts = {"compare_type": True, "include_object": schema_compare_filter(conn.dialect.name)}
+            return compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
     finally:
         engine.dispose()
 

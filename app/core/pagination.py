@@ -37,10 +37,17 @@ class Page(BaseModel, Generic[T]):
 
 
 def paginate(session: Session, stmt: Select[Any], params: PageParams) -> tuple[Sequence[Any], int]:
-    """Run ``stmt`` for one page and count all matching rows."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    """Run ``stmt`` for one page and count all matching rows.
+
+    The count runs first: a page that starts at or past the last match (no hits at all, or an
+    offset beyond the end) is empty without running the page query, which on an unindexed filter
+    would scan the table a second time.
+    """
+    total = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+    if params.offset >= total:
+        return [], total
     rows = session.scalars(stmt.limit(params.limit).offset(params.offset)).all()
-    return rows, int(total)
+    return rows, total
 
 
 def to_page(rows: Sequence[Any], total: int, params: PageParams, convert: Callable[[Any], T]) -> Page[T]:

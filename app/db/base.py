@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,3 +54,28 @@ JSONList = JSON().with_variant(JSONB(), "postgresql")
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A PostgreSQL-only pg_trgm GIN index, so ``ILIKE '%needle%'`` does not scan the table.
+
+    Created by migration 0005 on PostgreSQL only (SQLite has no such index type); schema
+    comparisons skip it on other backends (:func:`schema_compare_filter`).
+    """
+    index = Index(
+        f"ix_{table}_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"},
+        info={"dialect": "postgresql"},
+    )
+    return index.ddl_if(dialect="postgresql")
+
+
+def schema_compare_filter(dialect_name: str) -> Any:
+    """An Alembic ``include_object`` hook: leave out indexes that exist on another backend only."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "index" and not reflected:
+            wanted = obj.info.get("dialect")
+            return wanted is None or wanted == dialect_name
+        return True
+
+    return include_object

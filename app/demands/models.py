@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, JSONList, TimestampMixin
+from app.db.base import Base, JSONList, TimestampMixin, trigram_index
 
 
 class Demand(TimestampMixin, Base):
@@ -15,6 +15,9 @@ class Demand(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "external_id"),
         Index("ix_demand_status_valid_until", "status", "valid_until"),
+        # List search (``q``) is a case-insensitive substring filter over these columns.
+        trigram_index("demand", "title"),
+        trigram_index("demand", "description"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

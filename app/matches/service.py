@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -182,21 +183,47 @@ def _page(session: Session, matches: list[Match], total: int, f: Any, *, headcou
     return MatchPage(items=items, total=max(total, len(items)), limit=f.limit, offset=f.offset)
 
 
-def _load_rows(session: Session, matches: list[Match]) -> dict[tuple[str, int], Any]:
+@dataclass(frozen=True)
+class _Row:
+    """The few columns a match result shows (not the whole record: descriptions and lists stay in the database)."""
+
+    id: int
+    title: str
+    external_id: str | None
+    organization_id: int | None
+    available: int = 0  # cohorts: graduates still available
+
+
+def _columns(kind: str) -> Select[Any]:
+    if kind == "cohort":
+        return (
+            select(Cohort.id, Program.name, Cohort.graduation_year, Program.external_id, Cohort.organization_id,
+                   Cohort.available)
+            .join(Program, Program.id == Cohort.program_id)
+        )
+    if kind == "program":
+        return select(Program.id, Program.name, Program.external_id, Program.organization_id)
+    if kind == "demand":
+        return select(Demand.id, Demand.title, Demand.external_id, Demand.organization_id)
+    return select(CooperationOffer.id, CooperationOffer.title, null(), CooperationOffer.organization_id)
+
+
+def _load_rows(session: Session, matches: list[Match]) -> dict[tuple[str, int], _Row]:
     wanted: dict[str, list[int]] = {}
     for m in matches:
         kind, row_id = documents.split_uid(m.id)
         wanted.setdefault(kind, []).append(row_id)
-    rows: dict[tuple[str, int], Any] = {}
+    rows: dict[tuple[str, int], _Row] = {}
     for kind, ids in wanted.items():
         model = _MODELS[kind]
         if kind == "cohort":
-            stmt = select(Cohort, Program).join(Program, Program.id == Cohort.program_id).where(Cohort.id.in_(ids))
-            for cohort, program in session.execute(stmt):
-                rows[(kind, cohort.id)] = (cohort, program)
+            for cid, name, year, external_id, org_id, available in session.execute(
+                _columns(kind).where(Cohort.id.in_(ids))
+            ):
+                rows[(kind, cid)] = _Row(cid, f"{name}（{year}届）", external_id, org_id, available)
         else:
-            for row in session.scalars(select(model).where(model.id.in_(ids))):
-                rows[(kind, row.id)] = row
+            for rid, title, external_id, org_id in session.execute(_columns(kind).where(model.id.in_(ids))):
+                rows[(kind, rid)] = _Row(rid, title, external_id, org_id)
     return rows
 
 
@@ -214,24 +241,16 @@ def _explanation(e: Explanation) -> dict[str, Any]:
     }
 
 
-def _item(kind: str, row: Any, m: Match, headcount: int | None) -> MatchItem:
+def _item(kind: str, row: _Row, m: Match, headcount: int | None) -> MatchItem:
     fillable = None
-    if kind == "cohort":
-        cohort, program = row
-        title = f"{program.name}（{cohort.graduation_year}届）"
-        external_id, organization_id = program.external_id, cohort.organization_id
-        if headcount is not None:
-            fillable = min(cohort.available, headcount)
-    else:
-        title = row.name if kind == "program" else row.title
-        external_id = getattr(row, "external_id", None)
-        organization_id = row.organization_id
+    if kind == "cohort" and headcount is not None:
+        fillable = min(row.available, headcount)
     return MatchItem(
         kind=kind,  # type: ignore[arg-type]
-        id=row[0].id if kind == "cohort" else row.id,
-        external_id=external_id,
-        title=title,
-        organization_id=organization_id,
+        id=row.id,
+        external_id=row.external_id,
+        title=row.title,
+        organization_id=row.organization_id,
         score=m.score,
         insufficient_data=m.insufficient_data,
         explanation=_explanation(m.explanation),

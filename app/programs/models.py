@@ -3,14 +3,19 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, JSONList, TimestampMixin
+from app.db.base import Base, JSONList, TimestampMixin, trigram_index
 
 
 class Program(TimestampMixin, Base):
     """A school's major / training program (专业)."""
 
     __tablename__ = "program"
-    __table_args__ = (UniqueConstraint("organization_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "external_id"),
+        # List search (``q``) is a case-insensitive substring filter over these columns.
+        trigram_index("program", "name"),
+        trigram_index("program", "description"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)

@@ -111,6 +111,50 @@ class TestApiKeys:
         db_session.commit()
         assert "expired" in assert_problem(anon_client.get(ME, headers=headers), 401)["detail"]
 
+    def test_verification_cache_skips_argon2_but_not_the_database(
+        self, client: Any, anon_client: Any, db_session: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from app.auth import security
+
+        org = make_org(client)
+        created = client.post(f"/api/v1/organizations/{org['id']}/api-keys", json={"name": "x"}).json()
+        headers = {"X-API-Key": created["key"]}
+        calls: list[str] = []
+        real_verify = security.verify_secret
+        monkeypatch.setattr(security, "verify_secret", lambda h, k: calls.append(k) or real_verify(h, k))
+        assert anon_client.get(ME, headers=headers).status_code == 200
+        assert anon_client.get(ME, headers=headers).status_code == 200
+        assert calls == [created["key"]]  # argon2 ran once; the second request hit the cache
+        # Revoked by another worker or replica (a database write only: this process's cache is not
+        # told): still refused on the next request, because every request reads the key's row.
+        row = db_session.get(ApiKey, created["id"])
+        row.revoked_at = datetime.now(UTC)
+        db_session.commit()
+        assert "revoked" in assert_problem(anon_client.get(ME, headers=headers), 401)["detail"]
+
+    def test_a_cached_key_does_not_let_a_tampered_one_in(self, client: Any, anon_client: Any) -> None:
+        org = make_org(client)
+        key = api_key_headers(client, org["id"])["X-API-Key"]
+        assert anon_client.get(ME, headers={"X-API-Key": key}).status_code == 200  # cached now
+        tampered = key[:-3] + ("aaa" if not key.endswith("aaa") else "bbb")  # same prefix, same row
+        assert_problem(anon_client.get(ME, headers={"X-API-Key": tampered}), 401)
+        assert anon_client.get(ME, headers={"X-API-Key": key}).status_code == 200
+
+    def test_cache_disabled_verifies_every_time(
+        self, client: Any, anon_client: Any, override_settings: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from app.auth import security
+
+        override_settings(API_KEY_VERIFY_CACHE_SECONDS=0)
+        org = make_org(client)
+        key = api_key_headers(client, org["id"])["X-API-Key"]
+        calls: list[str] = []
+        real_verify = security.verify_secret
+        monkeypatch.setattr(security, "verify_secret", lambda h, k: calls.append(k) or real_verify(h, k))
+        for _ in range(2):
+            assert anon_client.get(ME, headers={"X-API-Key": key}).status_code == 200
+        assert calls == [key, key]
+
     def test_expiry_in_the_past_is_422(self, client: Any) -> None:
         org = make_org(client)
         response = client.post(f"/api/v1/organizations/{org['id']}/api-keys",

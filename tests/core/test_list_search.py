@@ -1,0 +1,100 @@
+"""The ``q`` list filter: a case-insensitive substring match, the same on every backend, and indexed
+on PostgreSQL (pg_trgm, migration 0005)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from factories import list_ids, make_demand, make_org, make_program, make_school
+from sqlalchemy import select, text
+
+from app.core.listing import is_caseless, text_contains
+from app.demands.models import Demand
+from app.programs.models import Program
+
+PROGRAMS = "/api/v1/programs"
+DEMANDS = "/api/v1/demands"
+
+
+class TestQFilter:
+    def test_ascii_case_is_ignored_and_the_total_counts_every_match(self, client: Any) -> None:
+        school = make_school(client)
+        upper = make_program(client, school["id"], name="PLC 编程", description="")
+        lower = make_program(client, school["id"], name="电气", description="西门子 plc 与变频器")
+        make_program(client, school["id"], name="护理", description="临床护理")
+        page = client.get(PROGRAMS, params={"q": "Plc", "sort": "created_at", "limit": 1})
+        assert page.status_code == 200, page.text
+        assert [i["id"] for i in page.json()["items"]] == [upper["id"]]
+        assert page.json()["total"] == 2
+        assert list_ids(client, PROGRAMS, q="pLC", sort="created_at") == [upper["id"], lower["id"]]
+
+    def test_pages_at_and_past_the_end_keep_the_total(self, client: Any) -> None:
+        school = make_school(client)
+        made = [make_program(client, school["id"], name=f"数控技术 {i}", description="") for i in range(3)]
+        make_program(client, school["id"], name="护理", description="")
+        last = client.get(PROGRAMS, params={"q": "数控", "sort": "created_at", "offset": 2}).json()
+        assert ([i["id"] for i in last["items"]], last["total"], last["offset"]) == ([made[2]["id"]], 3, 2)
+        for offset in (3, 500):
+            past = client.get(PROGRAMS, params={"q": "数控", "offset": offset, "limit": 5}).json()
+            assert past == {"items": [], "total": 3, "limit": 5, "offset": offset}
+        none = client.get(PROGRAMS, params={"q": "不存在的专业"}).json()
+        assert (none["items"], none["total"]) == ([], 0)
+
+    def test_short_chinese_needle_matches_substrings(self, client: Any) -> None:
+        school = make_school(client)
+        wanted = make_program(client, school["id"], name="软件技术", description="")
+        inside = make_program(client, school["id"], name="大数据", description="含软件工程课程")
+        make_program(client, school["id"], name="软装设计", description="件")
+        assert list_ids(client, PROGRAMS, q="软件", sort="created_at") == [wanted["id"], inside["id"]]
+
+    @pytest.mark.parametrize(("needle", "hit", "miss"), [
+        ("a_b", "x a_b y", "x aXb y"),
+        ("50%", "提成 50%", "提成 500"),
+        ("5%", "打 5% 折", "打 50 折"),
+        ("_", "a_b", "ab"),
+        ("c:\\tmp", "path c:\\tmp here", "path c:tmp here"),
+    ])
+    def test_like_metacharacters_match_literally(self, needle: str, hit: str, miss: str, client: Any) -> None:
+        org = make_org(client)
+        wanted = make_demand(client, org["id"], title="岗位", description=hit)
+        make_demand(client, org["id"], title="岗位", description=miss)
+        assert list_ids(client, DEMANDS, q=needle) == [wanted["id"]]
+
+
+class TestCaseless:
+    @pytest.mark.parametrize("needle", ["软件", "工业机器人（高级）", "2026", "50%", " ", "、"])
+    def test_needles_without_letter_case(self, needle: str) -> None:
+        assert is_caseless(needle)
+
+    @pytest.mark.parametrize("needle", ["PLC", "plc", "软件Java", "École", "Ⅰ", "Ⓐ", "ＡＢ", "ß"])
+    def test_needles_with_letters_are_matched_case_insensitively(self, needle: str) -> None:
+        assert not is_caseless(needle)
+
+
+def _uses_index(db_session: Any, stmt: Any, index: str) -> bool:
+    db_session.execute(text("SET LOCAL enable_seqscan = off"))
+    compiled = stmt.compile(dialect=db_session.bind.dialect, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(r[0] for r in db_session.execute(text(f"EXPLAIN {compiled}")))
+    db_session.rollback()
+    return index in plan
+
+
+class TestTrigramIndexes:
+    """On PostgreSQL the filter is written so that the trigram indexes can serve it."""
+
+    @pytest.fixture(autouse=True)
+    def _postgresql_only(self, db_session: Any) -> None:
+        if db_session.bind.dialect.name != "postgresql":
+            pytest.skip("pg_trgm indexes exist on PostgreSQL only")
+
+    @pytest.mark.parametrize("needle", ["software", "自动化"])  # ILIKE and plain LIKE
+    def test_program_search_uses_the_indexes(self, needle: str, db_session: Any) -> None:
+        stmt = select(Program.id).where(text_contains(Program.name, Program.description, needle=needle))
+        assert _uses_index(db_session, stmt, "ix_program_name_trgm")
+        assert _uses_index(db_session, stmt, "ix_program_description_trgm")
+
+    def test_demand_search_uses_the_indexes(self, db_session: Any) -> None:
+        stmt = select(Demand.id).where(text_contains(Demand.title, Demand.description, needle="Welder"))
+        assert _uses_index(db_session, stmt, "ix_demand_title_trgm")
+        assert _uses_index(db_session, stmt, "ix_demand_description_trgm")
