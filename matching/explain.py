@@ -5,6 +5,7 @@ text, education and region factors are computed vectorised and the fuzzy
 factors (title, skills, majors, industry) count as 0 where known; (B) the
 best ``max(rerank_depth, offset + top_k)`` candidates by (A) get their real
 fuzzy factors. Stage B can only raise a score, so it reorders the head.
+Explanations are built only for the returned page.
 """
 
 from __future__ import annotations
@@ -14,12 +15,21 @@ import math
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .factors import education_code, education_compat, major_similarity, region_code_int, region_similarity
-from .index import Segment, Snapshot
+from .factors import (
+    education_code,
+    education_lookup,
+    major_similarity,
+    region_code_int,
+    region_similarity,
+    skill_coverage,
+)
+from .factors import normalize as cached_normalize
+from .index import Segment
 from .params import MatchParams
-from .scoring import accumulate, top_k_indices
+from .scorer import Scorer
+from .scoring import top_k_indices
 from .text import normalize
-from .types import KINDS, DocTokens, Explanation, Factor, Filters, FuzzyPair, Match, MatchDoc, TermContribution
+from .types import KINDS, Explanation, Factor, Filters, FuzzyPair, Match, MatchDoc
 
 __all__ = ["Scorer", "build_matches"]
 
@@ -28,95 +38,44 @@ _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 NEUTRAL = 0.5
 
 
-class Scorer:
-    """Per-query state: weighted terms and their normalised contributions."""
-
-    def __init__(
-        self,
-        snap: Snapshot,
-        params: MatchParams,
-        query: MatchDoc,
-        toks: DocTokens,
-        qw: dict[str, float],
-        ew: dict[str, float],
-        *,
-        query_ok: bool,
-    ) -> None:
-        self.snap, self.params, self.query, self.toks, self.query_ok = snap, params, query, toks, query_ok
-        n = max(snap.n_live, 1)
-        k1 = params.k1
-        lam = params.association_weight if ew else 0.0
-
-        def weigh(d: dict[str, float], cap: int) -> dict[str, float]:
-            items = []
-            for t, w in d.items():
-                df = snap.df(t)
-                if df > 0:
-                    items.append((t, w * math.log1p((n - df + 0.5) / (df + 0.5))))  # scoring.idf, scalar
-            items.sort(key=lambda x: (-x[1], x[0]))
-            return dict(items[:cap])
-
-        q = weigh(qw, params.max_query_terms)
-        e = weigh(ew, params.max_expansion_terms)
-        u1 = sum(q.values()) * (k1 + 1) or 1.0
-        u2 = sum(e.values()) * (k1 + 1) or 1.0
-        self.q_part = {t: v / u1 / (1 + lam) for t, v in q.items()}
-        self.e_part = {t: lam * v / u2 / (1 + lam) for t, v in e.items()}
-        combined = dict(self.q_part)
-        for t, v in self.e_part.items():
-            combined[t] = combined.get(t, 0.0) + v
-        self.terms = sorted(combined.items())
-        self._rows: dict[tuple[int, int], dict[int, tuple[str, float]]] = {}
-
-    def text(self, seg: Segment) -> np.ndarray:
-        """Text value in [0, 1] for every document of ``seg`` (0 = no shared term)."""
-        rows, wts = [], []
-        for t, w in self.terms:
-            r = seg.vocab.get(t)
-            if r is not None:
-                rows.append(r)
-                wts.append(w)
-        return accumulate(seg.matrix, np.asarray(rows, dtype=np.int64), np.asarray(wts, dtype=np.float64))
-
-    def contributions(self, seg: Segment, pos: int, part: dict[str, float]) -> list[TermContribution]:
-        """Terms of ``part`` present in document ``pos`` with their share of the text value."""
-        if not part:
-            return []
-        key = (id(seg), id(part))
-        by_row = self._rows.get(key)
-        if by_row is None:
-            by_row = {r: (t, w) for t, w in part.items() if (r := seg.vocab.get(t)) is not None}
-            self._rows[key] = by_row
-        m = seg.doc_terms
-        lo, hi = m.indptr[pos], m.indptr[pos + 1]
-        out = []
-        for r, v in zip(m.indices[lo:hi].tolist(), m.data[lo:hi].tolist(), strict=True):
-            hit = by_row.get(r)
-            if hit is not None:
-                out.append(TermContribution(hit[0], round(hit[1] * v, 6)))
-        out.sort(key=lambda c: (-c.contribution, c.term))
-        return out[:12]
-
-
-def _filter_mask(seg: Segment, cand: np.ndarray, f: Filters, day: int, query: MatchDoc) -> np.ndarray:
-    mask = seg.active[cand] & (seg.valid_from[cand] <= day) & (seg.valid_until[cand] >= day)
-    mask &= ~((seg.ids[cand] == query.id) & (seg.kind[cand] == _KIND_CODE[query.kind]))
+def _filter_mask(seg: Segment, f: Filters, day: int, query: MatchDoc) -> np.ndarray:
+    """Filters over the whole segment (contiguous arrays: cheaper than gathering candidates first)."""
+    mask = seg.active & (seg.valid_from <= day) & (seg.valid_until >= day)
+    self_pos = np.flatnonzero(seg.ids == query.id)
+    if len(self_pos):
+        mask[self_pos[seg.kind[self_pos] == _KIND_CODE[query.kind]]] = False
     if f.kinds is not None:
-        mask &= np.isin(seg.kind[cand], [_KIND_CODE[k] for k in f.kinds])
+        mask &= np.isin(seg.kind, [_KIND_CODE[k] for k in f.kinds])
     if f.region_prefix:
         digits = len(f.region_prefix)
-        mask &= (seg.region[cand] >= 0) & (seg.region[cand] // 10 ** (6 - digits) == int(f.region_prefix))
+        mask &= (seg.region >= 0) & (seg.region // 10 ** (6 - digits) == int(f.region_prefix))
     if f.education_levels is not None:
         codes = [education_code(x) for x in f.education_levels] + [-1]
-        mask &= np.isin(seg.edu[cand], codes)
-    if f.industry:
-        want = normalize(f.industry)
-        mask &= np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))
+        mask &= np.isin(seg.edu, codes)
     if f.exclude_ids:
-        mask &= ~np.isin(seg.ids[cand], list(f.exclude_ids))
+        mask &= ~np.isin(seg.ids, list(f.exclude_ids))
     if f.exclude_organization_ids:
-        mask &= ~np.isin(seg.org[cand], list(f.exclude_organization_ids))
+        mask &= ~np.isin(seg.org, list(f.exclude_organization_ids))
     return mask
+
+
+def _candidates(sc: Scorer, f: Filters, day: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """``(segment index, positions, raw text value)`` of the filtered candidates per segment."""
+    snap, q = sc.snap, sc.query
+    parts = []
+    for si, seg in enumerate((snap.main, snap.delta)):
+        if seg.n == 0:
+            continue
+        text = sc.text(seg)
+        mask = (text > 0) & _filter_mask(seg, f, day, q)
+        if si == 0 and len(snap.dead):
+            mask &= ~snap.dead_mask
+        cand = np.flatnonzero(mask)
+        if f.industry:
+            want = normalize(f.industry)
+            cand = cand[np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))]
+        parts.append((si, cand, text[cand]))
+    return parts
 
 
 def build_matches(
@@ -125,39 +84,34 @@ def build_matches(
     """Filter, score, rank and explain; returns ``(page, total)``."""
     snap, p, q = sc.snap, sc.params, sc.query
     segs = (snap.main, snap.delta)
-    parts = []
-    for si, seg in enumerate(segs):
-        if seg.n == 0:
-            continue
-        text = sc.text(seg)
-        cand = np.flatnonzero(text > 0)
-        mask = _filter_mask(seg, cand, f, day, q)
-        if si == 0:
-            mask &= ~snap.dead_mask[cand]
-        cand = cand[mask]
-        parts.append((si, cand, text[cand]))
-    seg_of = np.concatenate([np.full(len(c), si, dtype=np.int8) for si, c, _ in parts]) if parts else np.zeros(0)
-    pos = np.concatenate([c for _, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    raw = np.concatenate([t for _, _, t in parts]) if parts else np.zeros(0)
-    ids = np.concatenate([segs[si].ids[c] for si, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    ok = np.concatenate([segs[si].ok[c] for si, c, _ in parts]) if parts else np.zeros(0, dtype=bool)
-    if not sc.query_ok:
-        ok[:] = False
+    parts = _candidates(sc, f, day)
 
     def col(attr: str) -> np.ndarray:
+        if len(parts) == 1:
+            return getattr(segs[parts[0][0]], attr)[parts[0][1]]
         return np.concatenate([getattr(segs[si], attr)[c] for si, c, _ in parts]) if parts else np.zeros(0)
 
+    seg_of: np.ndarray
+    pos: np.ndarray
+    raw: np.ndarray
+    if len(parts) == 1:
+        seg_of, pos, raw = np.full(len(parts[0][1]), parts[0][0], dtype=np.int8), parts[0][1], parts[0][2]
+    else:
+        seg_of = np.concatenate([np.full(len(c), si, dtype=np.int8) for si, c, _ in parts]) if parts else np.zeros(0)
+        pos = np.concatenate([c for _, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        raw = np.concatenate([t for _, _, t in parts]) if parts else np.zeros(0)
+    ids: np.ndarray = col("ids").astype(np.int64)
+    ok: np.ndarray = col("ok").astype(bool) if sc.query_ok else np.zeros(len(pos), dtype=bool)
+
     # ---- stage A (vectorised)
-    text_v = 1.0 - np.exp(-raw / p.text_scale)
-    q_edu = education_code(q.education_level)
-    cand_edu = col("edu").astype(np.int64)
-    edu_v = education_compat(q_edu, cand_edu) if q.kind == "demand" else education_compat(cand_edu, q_edu)
-    reg_v = region_similarity(region_code_int(q.region_code), col("region").astype(np.int64))
+    text_v: np.ndarray = 1.0 - np.exp(-raw / p.text_scale)
+    edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+    num = p.weight_text * text_v + p.weight_education * edu_table[col("edu").astype(np.intp) + 1]
     # A factor counts iff the query has the data; a candidate lacking it gets NEUTRAL (stage A places 0
     # for candidates that have it; stage B adds their real value), so ``den`` is the same for all candidates.
-    num = p.weight_text * text_v + p.weight_education * edu_v
     den = p.weight_text + p.weight_education
     if q.region_code:
+        reg_v = region_similarity(region_code_int(q.region_code), col("region"))
         num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
         den += p.weight_region
     if q.title:
@@ -170,75 +124,127 @@ def build_matches(
         if has_q:
             num = num + w * NEUTRAL * ~col(attr).astype(bool)
             den += w
-    score = num / den
+    score: np.ndarray = num / den
     if f.min_score is not None:
         # Stage B can only add (fuzzy title/skills/majors/industry): drop only what cannot reach the
         # minimum even with every one of those at its best.
         best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
-        keep = ~ok | (score + best_extra / den >= f.min_score)
-        seg_of, pos, raw, ids, ok, score = seg_of[keep], pos[keep], raw[keep], ids[keep], ok[keep], score[keep]
-        text_v, edu_v, reg_v = text_v[keep], edu_v[keep], reg_v[keep]
-    scored = np.flatnonzero(ok)
+        keep = np.flatnonzero(~ok | (score + best_extra / den >= f.min_score))
+        seg_of, pos, raw, ids, ok, score, text_v = (a[keep] for a in (seg_of, pos, raw, ids, ok, score, text_v))
+    all_ok = bool(ok.all())
+    scored = np.arange(len(ok)) if all_ok else np.flatnonzero(ok)
     unscored = np.flatnonzero(~ok)
     # ---- stage B (fuzzy factors on the head)
     depth = max(p.rerank_depth, offset + top_k)
-    head = scored[top_k_indices(score[scored], ids[scored], depth)]
-    final = score.copy()
-    details: dict[int, tuple] = {}
-    qtitle = normalize(q.title)
-    titles = [segs[seg_of[i]].norm_titles[pos[i]] for i in head]
-    tsim = (
-        process.cdist([qtitle], titles, scorer=fuzz.token_set_ratio)[0] / 100.0
-        if qtitle and len(titles)
-        else np.zeros(len(head))
-    )
-    for j, i in enumerate(head):
-        seg = segs[seg_of[i]]
-        extra, fired, missing, vals = _fuzzy_factors(q, seg, int(pos[i]), float(tsim[j]) if qtitle else None, p)
-        final[i] = (score[i] * den + extra) / den
-        details[int(i)] = (fired, missing, vals)
+    head = scored[top_k_indices(score if all_ok else score[scored], ids if all_ok else ids[scored], depth)]
+    head_final, tsim = _rerank(q, segs, seg_of[head], pos[head], score[head], den, p)
+    tsim_of = dict(zip(head.tolist(), tsim, strict=True))
+    need = offset + top_k
     if f.min_score is not None:  # records without a score cannot reach a minimum score
+        final = score.copy()
+        final[head] = head_final
         scored = scored[np.round(final[scored], 6) >= f.min_score]  # compare what is reported (6 places)
         unscored = unscored[:0]
+        keep_head = np.round(head_final, 6) >= f.min_score
+        head, head_final = head[keep_head], head_final[keep_head]
     total = len(scored) + len(unscored)
-    need = offset + top_k
-    # Outside the head, stage-A scores are final and below every head score, so the page comes from the
-    # head plus the best ``need`` of the rest; only those are sorted.
-    in_head = np.zeros(len(final), dtype=bool)
-    in_head[head] = True
-    rest = scored[~in_head[scored]]
-    rest = rest[top_k_indices(final[rest], ids[rest], need)]
-    pool = np.concatenate([scored[in_head[scored]], rest])
-    order = pool[top_k_indices(final[pool], ids[pool], need)]
+    # Outside the head every stage-A score is final and at most the head's lowest stage-A score, and a
+    # record tied with it has a larger id than every head record at that score (top_k_indices breaks
+    # ties by id): such a record can reach the page only when the head holds fewer than ``need``
+    # records, i.e. when there is no record outside the head.
+    order = head[top_k_indices(head_final, ids[head], need)]
     if len(order) < need and len(unscored):
         unscored = unscored[top_k_indices(raw[unscored], ids[unscored], need - len(order))]
     else:
         unscored = unscored[:0]
     page = np.concatenate([order, unscored])[offset:need]
+    final_of = dict(zip(head.tolist(), head_final.tolist(), strict=True))
+    return _page(sc, segs, page, seg_of, pos, ids, ok, (final_of, tsim_of), text_v, explain), total
+
+
+def _rerank(
+    q: MatchDoc,
+    segs: tuple[Segment, Segment],
+    seg_of: np.ndarray,
+    pos: np.ndarray,
+    score: np.ndarray,
+    den: float,
+    p: MatchParams,
+) -> tuple[np.ndarray, list[float | None]]:
+    """Final scores of the head (stage-A score plus the fuzzy factors) and its title similarities."""
+    qtitle = normalize(q.title)
+    titles = [segs[s].norm_titles[i] for s, i in zip(seg_of.tolist(), pos.tolist(), strict=True)]
+    tsim = (
+        (process.cdist([qtitle], titles, scorer=fuzz.token_set_ratio)[0] / 100.0).tolist()
+        if qtitle and titles
+        else [None] * len(titles)
+    )
+    ratio = _PairRatio()
+    final = score.copy()
+    for j, (s, i) in enumerate(zip(seg_of.tolist(), pos.tolist(), strict=True)):
+        extra = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)[0]
+        final[j] = (score[j] * den + extra) / den
+    return final, tsim
+
+
+class _PairRatio:
+    """``fuzz.WRatio`` memoised for one query (skill names repeat across candidates)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, str], float] = {}
+
+    def __call__(self, a: str, b: str) -> float:
+        v = self._memo.get((a, b))
+        if v is None:
+            v = self._memo[(a, b)] = fuzz.WRatio(a, b)
+        return v
+
+
+def _page(
+    sc: Scorer,
+    segs: tuple[Segment, Segment],
+    page: np.ndarray,
+    seg_of: np.ndarray,
+    pos: np.ndarray,
+    ids: np.ndarray,
+    ok: np.ndarray,
+    head: tuple[dict[int, float], dict[int, float | None]],
+    text_v: np.ndarray,
+    explain: bool,
+) -> list[Match]:
+    """The returned matches, explained (term contributions computed for this page only)."""
+    q, p = sc.query, sc.params
+    final_of, tsim_of = head
+    rows = page.tolist()
+    contrib: dict[int, tuple] = {}
+    if explain:
+        for si, seg in enumerate(segs):
+            mine = [i for i in rows if ok[i] and seg_of[i] == si]
+            where = [int(pos[i]) for i in mine]
+            for i, m_t, e_t in zip(
+                mine, sc.contributions(seg, where, sc.q_part), sc.contributions(seg, where, sc.e_part), strict=True
+            ):
+                contrib[i] = (m_t, e_t)
+    ratio = _PairRatio()
     out = []
-    for i in page:
-        seg = segs[seg_of[i]]
+    for i in rows:
+        seg, at = segs[seg_of[i]], int(pos[i])
+        kind = KINDS[seg.kind[at]]
+        synonyms = tuple(sorted(set(seg.synonyms[at]) | set(sc.toks.synonyms)))
         if not ok[i]:
-            out.append(
-                Match(
-                    int(ids[i]),
-                    KINDS[seg.kind[pos[i]]],
-                    None,
-                    True,
-                    Explanation(synonyms=tuple(sorted(set(seg.synonyms[pos[i]]) | set(sc.toks.synonyms)))),
-                )
-            )
+            out.append(Match(int(ids[i]), kind, None, True, Explanation(synonyms=synonyms)))
             continue
+        value = round(float(min(max(final_of[i], 0.0), 1.0)), 6)
         if not explain:
-            out.append(
-                Match(int(ids[i]), KINDS[seg.kind[pos[i]]], round(float(min(max(final[i], 0.0), 1.0)), 6), False)
-            )
+            out.append(Match(int(ids[i]), kind, value, False))
             continue
-        fired, missing, vals = details.get(int(i), ([], [], {}))
+        _, fired, missing, vals = _fuzzy_factors(q, seg, at, tsim_of[i], p, ratio)
+        reg = region_similarity(region_code_int(q.region_code), seg.region[at : at + 1])[0]
+        edu = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
         factors = [
             Factor("text", round(float(text_v[i]), 6), p.weight_text),
-            Factor("education", round(float(edu_v[i]), 6), p.weight_education),
-            Factor("region", None if math.isnan(reg_v[i]) else float(reg_v[i]), p.weight_region),
+            Factor("education", round(float(edu[int(seg.edu[at]) + 1]), 6), p.weight_education),
+            Factor("region", None if math.isnan(reg) else float(reg), p.weight_region),
         ]
         for name, w in (
             ("title_fuzzy", p.weight_title_fuzzy),
@@ -248,32 +254,20 @@ def build_matches(
         ):
             factors.append(Factor(name, vals.get(name), w))
         expl = Explanation(
-            matched_terms=tuple(sc.contributions(seg, int(pos[i]), sc.q_part)),
-            expanded_terms=tuple(sc.contributions(seg, int(pos[i]), sc.e_part)),
+            matched_terms=tuple(contrib[i][0]),
+            expanded_terms=tuple(contrib[i][1]),
             fuzzy_pairs=tuple(FuzzyPair(*x) for x in fired),
-            synonyms=tuple(sorted(set(seg.synonyms[pos[i]]) | set(sc.toks.synonyms))),
+            synonyms=synonyms,
             factors=tuple(factors),
             missing_skills=tuple(missing),
         )
-        out.append(
-            Match(int(ids[i]), KINDS[seg.kind[pos[i]]], round(float(min(max(final[i], 0.0), 1.0)), 6), False, expl)
-        )
-    return out, total
-
-
-def _factor(name: str, value: float | None, weight: float, query_has: bool) -> Factor:
-    if not query_has:
-        return Factor(name, None, 0.0, "query has no data: not counted")
-    if value is None:
-        return Factor(name, None, weight, f"candidate has no data: neutral {NEUTRAL}")
-    return Factor(name, value, weight)
+        out.append(Match(int(ids[i]), kind, value, False, expl))
+    return out
 
 
 def _fuzzy_factors(
-    q: MatchDoc, seg: Segment, pos: int, title_sim: float | None, p: MatchParams
+    q: MatchDoc, seg: Segment, pos: int, title_sim: float | None, p: MatchParams, ratio: _PairRatio
 ) -> tuple[float, list, list, dict]:
-    from .factors import skill_coverage
-
     extra = 0.0
     fired: list[tuple[str, str, str, float]] = []
     vals: dict[str, float | None] = {}
@@ -284,7 +278,7 @@ def _fuzzy_factors(
             fired.append(("title", q.title, seg.titles[pos], round(title_sim, 4)))
     demand_is_query = q.kind == "demand"
     d_sk, s_sk = (q.skills, seg.skills[pos]) if demand_is_query else (seg.skills[pos], q.skills)
-    cov, pairs, missing = skill_coverage(d_sk, s_sk, threshold=p.fuzzy_threshold)
+    cov, pairs, missing = skill_coverage(d_sk, s_sk, threshold=p.fuzzy_threshold, ratio=ratio)
     if cov is not None:
         vals["skills"] = round(cov, 6)
         extra += p.weight_skills * cov
@@ -296,7 +290,7 @@ def _fuzzy_factors(
         extra += p.weight_majors * mj
     fired += [("majors", a, b, s) for a, b, s in mpairs]
     if q.industries and seg.industries[pos]:
-        qi = {normalize(x) for x in q.industries}
+        qi = {cached_normalize(x) for x in q.industries}
         ov = len(qi & seg.industries[pos]) / min(len(qi), len(seg.industries[pos]))
         vals["industry"] = round(ov, 6)
         extra += p.weight_industry * ov
