@@ -15,6 +15,7 @@ import math
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .candidates import Candidates, collect_candidates, head_pool, stage_a
 from .factors import (
     education_code,
     education_lookup,
@@ -33,133 +34,63 @@ from .types import KINDS, Explanation, Factor, Filters, FuzzyPair, Match, MatchD
 
 __all__ = ["Scorer", "build_matches"]
 
-_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
-#: Value assumed for a factor the query has data for but the candidate lacks.
-NEUTRAL = 0.5
-
-
-def _filter_mask(seg: Segment, f: Filters, day: int, query: MatchDoc) -> np.ndarray:
-    """Filters over the whole segment (contiguous arrays: cheaper than gathering candidates first)."""
-    mask = seg.active & (seg.valid_from <= day) & (seg.valid_until >= day)
-    self_pos = np.flatnonzero(seg.ids == query.id)
-    if len(self_pos):
-        mask[self_pos[seg.kind[self_pos] == _KIND_CODE[query.kind]]] = False
-    if f.kinds is not None:
-        mask &= np.isin(seg.kind, [_KIND_CODE[k] for k in f.kinds])
-    if f.region_prefix:
-        digits = len(f.region_prefix)
-        mask &= (seg.region >= 0) & (seg.region // 10 ** (6 - digits) == int(f.region_prefix))
-    if f.education_levels is not None:
-        codes = [education_code(x) for x in f.education_levels] + [-1]
-        mask &= np.isin(seg.edu, codes)
-    if f.exclude_ids:
-        mask &= ~np.isin(seg.ids, list(f.exclude_ids))
-    if f.exclude_organization_ids:
-        mask &= ~np.isin(seg.org, list(f.exclude_organization_ids))
-    return mask
-
-
-def _candidates(sc: Scorer, f: Filters, day: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """``(segment index, positions, raw text value)`` of the filtered candidates per segment."""
-    snap, q = sc.snap, sc.query
-    parts = []
-    for si, seg in enumerate((snap.main, snap.delta)):
-        if seg.n == 0:
-            continue
-        text = sc.text(seg)
-        mask = (text > 0) & _filter_mask(seg, f, day, q)
-        if si == 0 and len(snap.dead):
-            mask &= ~snap.dead_mask
-        cand = np.flatnonzero(mask)
-        if f.industry:
-            want = normalize(f.industry)
-            cand = cand[np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))]
-        parts.append((si, cand, text[cand]))
-    return parts
-
 
 def build_matches(
     sc: Scorer, f: Filters, day: int, top_k: int, offset: int, *, explain: bool = True
 ) -> tuple[list[Match], int]:
     """Filter, score, rank and explain; returns ``(page, total)``."""
-    snap, p, q = sc.snap, sc.params, sc.query
-    segs = (snap.main, snap.delta)
-    parts = _candidates(sc, f, day)
-
-    def col(attr: str) -> np.ndarray:
-        if len(parts) == 1:
-            return getattr(segs[parts[0][0]], attr)[parts[0][1]]
-        return np.concatenate([getattr(segs[si], attr)[c] for si, c, _ in parts]) if parts else np.zeros(0)
-
-    seg_of: np.ndarray
-    pos: np.ndarray
-    raw: np.ndarray
-    if len(parts) == 1:
-        seg_of, pos, raw = np.full(len(parts[0][1]), parts[0][0], dtype=np.int8), parts[0][1], parts[0][2]
+    p, q = sc.params, sc.query
+    cand = collect_candidates(sc, f, day)
+    ok = cand.ok
+    depth = max(p.rerank_depth, offset + top_k)
+    need = offset + top_k
+    scored = np.flatnonzero(ok)
+    unscored = np.flatnonzero(~ok)
+    # ---- stage A (vectorised; without a minimum score only records that can reach the head)
+    if f.min_score is None:
+        pool = head_pool(q, p, cand, scored, depth)
+        score, text_v, den = stage_a(q, p, cand, pool)
     else:
-        seg_of = np.concatenate([np.full(len(c), si, dtype=np.int8) for si, c, _ in parts]) if parts else np.zeros(0)
-        pos = np.concatenate([c for _, c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-        raw = np.concatenate([t for _, _, t in parts]) if parts else np.zeros(0)
-    ids: np.ndarray = col("ids").astype(np.int64)
-    ok: np.ndarray = col("ok").astype(bool) if sc.query_ok else np.zeros(len(pos), dtype=bool)
-
-    # ---- stage A (vectorised)
-    text_v: np.ndarray = 1.0 - np.exp(-raw / p.text_scale)
-    edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
-    num = p.weight_text * text_v + p.weight_education * edu_table[col("edu").astype(np.intp) + 1]
-    # A factor counts iff the query has the data; a candidate lacking it gets NEUTRAL (stage A places 0
-    # for candidates that have it; stage B adds their real value), so ``den`` is the same for all candidates.
-    den = p.weight_text + p.weight_education
-    if q.region_code:
-        reg_v = region_similarity(region_code_int(q.region_code), col("region"))
-        num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
-        den += p.weight_region
-    if q.title:
-        den += p.weight_title_fuzzy
-    for has_q, attr, w in (
-        (q.skills, "has_skills", p.weight_skills),
-        (q.majors, "has_majors", p.weight_majors),
-        (q.industries, "has_ind", p.weight_industry),
-    ):
-        if has_q:
-            num = num + w * NEUTRAL * ~col(attr).astype(bool)
-            den += w
-    score: np.ndarray = num / den
-    if f.min_score is not None:
+        score, text_v, den = stage_a(q, p, cand, np.arange(len(ok)))
         # Stage B can only add (fuzzy title/skills/majors/industry): drop only what cannot reach the
         # minimum even with every one of those at its best.
         best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
-        keep = np.flatnonzero(~ok | (score + best_extra / den >= f.min_score))
-        seg_of, pos, raw, ids, ok, score, text_v = (a[keep] for a in (seg_of, pos, raw, ids, ok, score, text_v))
-    all_ok = bool(ok.all())
-    scored = np.arange(len(ok)) if all_ok else np.flatnonzero(ok)
-    unscored = np.flatnonzero(~ok)
+        reach = score + best_extra / den >= f.min_score
+        scored, unscored = np.flatnonzero(ok & reach), np.flatnonzero(~ok)
+        pool, score, text_v = scored, score[scored], text_v[scored]
+    pool_ids = cand.take("ids", pool).astype(np.int64)
     # ---- stage B (fuzzy factors on the head)
-    depth = max(p.rerank_depth, offset + top_k)
-    head = scored[top_k_indices(score if all_ok else score[scored], ids if all_ok else ids[scored], depth)]
-    head_final, tsim = _rerank(q, segs, seg_of[head], pos[head], score[head], den, p)
-    tsim_of = dict(zip(head.tolist(), tsim, strict=True))
-    need = offset + top_k
+    best = top_k_indices(score, pool_ids, depth)
+    head = pool[best]
+    head_final, tsim = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p)
+    head_ids = pool_ids[best]
+    rows = head.tolist()
+    known = (
+        dict(zip(rows, head_final.tolist(), strict=True)),
+        dict(zip(rows, tsim, strict=True)),
+        dict(zip(rows, text_v[best].tolist(), strict=True)),
+    )
     if f.min_score is not None:  # records without a score cannot reach a minimum score
         final = score.copy()
-        final[head] = head_final
-        scored = scored[np.round(final[scored], 6) >= f.min_score]  # compare what is reported (6 places)
+        final[best] = head_final
+        n_scored = int(np.count_nonzero(np.round(final, 6) >= f.min_score))  # compare what is reported (6 places)
         unscored = unscored[:0]
-        keep_head = np.round(head_final, 6) >= f.min_score
-        head, head_final = head[keep_head], head_final[keep_head]
-    total = len(scored) + len(unscored)
+        keep = np.round(head_final, 6) >= f.min_score
+        best, head, head_final, head_ids = best[keep], head[keep], head_final[keep], head_ids[keep]
+    else:
+        n_scored = len(scored)
+    total = n_scored + len(unscored)
     # Outside the head every stage-A score is final and at most the head's lowest stage-A score, and a
     # record tied with it has a larger id than every head record at that score (top_k_indices breaks
     # ties by id): such a record can reach the page only when the head holds fewer than ``need``
     # records, i.e. when there is no record outside the head.
-    order = head[top_k_indices(head_final, ids[head], need)]
+    order = head[top_k_indices(head_final, head_ids, need)]
     if len(order) < need and len(unscored):
-        unscored = unscored[top_k_indices(raw[unscored], ids[unscored], need - len(order))]
+        unscored = unscored[top_k_indices(cand.raw[unscored], cand.take("ids", unscored), need - len(order))]
     else:
         unscored = unscored[:0]
     page = np.concatenate([order, unscored])[offset:need]
-    final_of = dict(zip(head.tolist(), head_final.tolist(), strict=True))
-    return _page(sc, segs, page, seg_of, pos, ids, ok, (final_of, tsim_of), text_v, explain), total
+    return _page(sc, cand, page, known, explain), total
 
 
 def _rerank(
@@ -202,19 +133,15 @@ class _PairRatio:
 
 def _page(
     sc: Scorer,
-    segs: tuple[Segment, Segment],
+    cand: Candidates,
     page: np.ndarray,
-    seg_of: np.ndarray,
-    pos: np.ndarray,
-    ids: np.ndarray,
-    ok: np.ndarray,
-    head: tuple[dict[int, float], dict[int, float | None]],
-    text_v: np.ndarray,
+    known: tuple[dict[int, float], dict[int, float | None], dict[int, float]],
     explain: bool,
 ) -> list[Match]:
     """The returned matches, explained (term contributions computed for this page only)."""
     q, p = sc.query, sc.params
-    final_of, tsim_of = head
+    segs, seg_of, pos, ok = cand.segs, cand.seg_of, cand.pos, cand.ok
+    final_of, tsim_of, text_of = known
     rows = page.tolist()
     contrib: dict[int, tuple] = {}
     if explain:
@@ -229,20 +156,20 @@ def _page(
     out = []
     for i in rows:
         seg, at = segs[seg_of[i]], int(pos[i])
-        kind = KINDS[seg.kind[at]]
+        kind, doc_id = KINDS[seg.kind[at]], int(seg.ids[at])
         synonyms = tuple(sorted(set(seg.synonyms[at]) | set(sc.toks.synonyms)))
         if not ok[i]:
-            out.append(Match(int(ids[i]), kind, None, True, Explanation(synonyms=synonyms)))
+            out.append(Match(doc_id, kind, None, True, Explanation(synonyms=synonyms)))
             continue
         value = round(float(min(max(final_of[i], 0.0), 1.0)), 6)
         if not explain:
-            out.append(Match(int(ids[i]), kind, value, False))
+            out.append(Match(doc_id, kind, value, False))
             continue
         _, fired, missing, vals = _fuzzy_factors(q, seg, at, tsim_of[i], p, ratio)
         reg = region_similarity(region_code_int(q.region_code), seg.region[at : at + 1])[0]
         edu = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
         factors = [
-            Factor("text", round(float(text_v[i]), 6), p.weight_text),
+            Factor("text", round(text_of[i], 6), p.weight_text),
             Factor("education", round(float(edu[int(seg.edu[at]) + 1]), 6), p.weight_education),
             Factor("region", None if math.isnan(reg) else float(reg), p.weight_region),
         ]
@@ -261,7 +188,7 @@ def _page(
             factors=tuple(factors),
             missing_skills=tuple(missing),
         )
-        out.append(Match(int(ids[i]), kind, value, False, expl))
+        out.append(Match(doc_id, kind, value, False, expl))
     return out
 
 
