@@ -119,16 +119,25 @@ def _rerank(
 
 
 class _PairRatio:
-    """``fuzz.WRatio`` memoised for one query (skill names repeat across candidates)."""
+    """``fuzz.WRatio`` and skill coverage memoised for one query (skill lists repeat across candidates)."""
 
     def __init__(self) -> None:
         self._memo: dict[tuple[str, str], float] = {}
+        self._coverage: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple] = {}
 
     def __call__(self, a: str, b: str) -> float:
         v = self._memo.get((a, b))
         if v is None:
             v = self._memo[(a, b)] = fuzz.WRatio(a, b)
         return v
+
+    def coverage(self, demand: tuple[str, ...], supply: tuple[str, ...], threshold: float) -> tuple:
+        """:func:`matching.factors.skill_coverage` (its lists are shared: do not mutate them)."""
+        key = (demand, supply)
+        hit = self._coverage.get(key)
+        if hit is None:
+            hit = self._coverage[key] = skill_coverage(demand, supply, threshold=threshold, ratio=self)
+        return hit
 
 
 def _page(
@@ -153,6 +162,9 @@ def _page(
             ):
                 contrib[i] = (m_t, e_t)
     ratio = _PairRatio()
+    edu = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+    page_regions = region_similarity(region_code_int(q.region_code), cand.take("region", page))
+    regions = dict(zip(rows, page_regions.tolist(), strict=True))
     out = []
     for i in rows:
         seg, at = segs[seg_of[i]], int(pos[i])
@@ -166,8 +178,7 @@ def _page(
             out.append(Match(doc_id, kind, value, False))
             continue
         _, fired, missing, vals = _fuzzy_factors(q, seg, at, tsim_of[i], p, ratio)
-        reg = region_similarity(region_code_int(q.region_code), seg.region[at : at + 1])[0]
-        edu = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+        reg = regions[i]
         factors = [
             Factor("text", round(text_of[i], 6), p.weight_text),
             Factor("education", round(float(edu[int(seg.edu[at]) + 1]), 6), p.weight_education),
@@ -205,7 +216,7 @@ def _fuzzy_factors(
             fired.append(("title", q.title, seg.titles[pos], round(title_sim, 4)))
     demand_is_query = q.kind == "demand"
     d_sk, s_sk = (q.skills, seg.skills[pos]) if demand_is_query else (seg.skills[pos], q.skills)
-    cov, pairs, missing = skill_coverage(d_sk, s_sk, threshold=p.fuzzy_threshold, ratio=ratio)
+    cov, pairs, missing = ratio.coverage(d_sk, s_sk, p.fuzzy_threshold)
     if cov is not None:
         vals["skills"] = round(cov, 6)
         extra += p.weight_skills * cov

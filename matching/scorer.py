@@ -51,11 +51,11 @@ class Scorer:
         lam = params.association_weight if ew else 0.0
 
         def weigh(d: dict[str, float], cap: int) -> dict[str, float]:
-            items = []
-            for t, w in d.items():
-                df = snap.df(t)
-                if df > 0:
-                    items.append((t, w * math.log1p((n - df + 0.5) / (df + 0.5))))  # scoring.idf, scalar
+            items = [
+                (t, w * math.log1p((n - df + 0.5) / (df + 0.5)))  # scoring.idf, scalar
+                for (t, w), df in zip(d.items(), snap.df_many(list(d)), strict=True)
+                if df > 0
+            ]
             items.sort(key=lambda x: (-x[1], x[0]))
             return dict(items[:cap])
 
