@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -26,6 +26,7 @@ __all__ = [
     "EDU_ANY",
     "education_code",
     "education_compat",
+    "education_lookup",
     "region_code_int",
     "region_similarity",
     "major_similarity",
@@ -60,6 +61,19 @@ def education_compat(demand_code: np.ndarray | int, supply_code: np.ndarray | in
     return np.where((d == EDU_ANY) | (s == EDU_ANY), 1.0, out).astype(np.float64)
 
 
+@functools.lru_cache(maxsize=64)
+def education_lookup(query_code: int, *, query_is_demand: bool) -> np.ndarray:
+    """Compatibility of ``query_code`` with every candidate code, indexed by ``code + 1``.
+
+    ``education_lookup(q, query_is_demand=True)[codes + 1]`` equals
+    ``education_compat(q, codes)`` (one gather instead of a ``select``).
+    """
+    codes = np.arange(EDU_ANY, len(EDUCATION_LEVELS))
+    table = education_compat(query_code, codes) if query_is_demand else education_compat(codes, query_code)
+    table.setflags(write=False)
+    return table
+
+
 def region_code_int(code: str | None) -> int:
     """Region code as int, ``-1`` for unknown."""
     return int(code) if code else -1
@@ -70,12 +84,14 @@ def region_similarity(query_region: int, regions: np.ndarray) -> np.ndarray:
     regions = np.asarray(regions)
     if query_region < 0:
         return np.full(len(regions), np.nan)
-    out = np.select(
-        [regions == query_region, regions // 100 == query_region // 100, regions // 10000 == query_region // 10000],
-        [1.0, 0.8, 0.5],
-        default=0.2,
-    )
-    return np.where(regions < 0, np.nan, out)
+    # integer ranges instead of ``regions // 100 == query_region // 100`` (same result, no division)
+    city, prov = query_region // 100 * 100, query_region // 10000 * 10000
+    out = np.full(regions.shape, 0.2)
+    out[(regions >= prov) & (regions < prov + 10000)] = 0.5
+    out[(regions >= city) & (regions < city + 100)] = 0.8
+    out[regions == query_region] = 1.0
+    out[regions < 0] = np.nan
+    return out
 
 
 def _is_code(s: str) -> bool:
@@ -121,13 +137,18 @@ def major_similarity(
 
 
 def skill_coverage(
-    demand_skills: Sequence[str], supply_skills: Sequence[str], *, threshold: float = 85.0
+    demand_skills: Sequence[str],
+    supply_skills: Sequence[str],
+    *,
+    threshold: float = 85.0,
+    ratio: Callable[[str, str], float] = fuzz.WRatio,
 ) -> tuple[float | None, list[tuple[str, str, float]], list[str]]:
     """Share of demand skills covered by supply skills.
 
     Returns ``(value, fired pairs, missing demand skills)``; value is None
     when either side has no skills (missing skills are still listed when
-    only the supply side is empty).
+    only the supply side is empty). ``ratio`` compares two normalised names
+    (0-100); pass a memoised ``fuzz.WRatio`` when scoring many candidates.
     """
     if not demand_skills:
         return None, [], []
@@ -141,7 +162,7 @@ def skill_coverage(
         dn = normalize(d)
         best, best_s = 0.0, ""
         for s, sn in sup:
-            v = 100.0 if dn == sn else fuzz.WRatio(dn, sn)
+            v = 100.0 if dn == sn else ratio(dn, sn)
             if v > best:
                 best, best_s = v, s
         if best >= threshold:

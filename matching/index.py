@@ -261,6 +261,16 @@ class Snapshot:
             total += self.delta.df[r]
         return total
 
+    def df_many(self, terms: list[str]) -> list[float]:
+        """:meth:`df` of each of ``terms`` (one gather per segment)."""
+        total = np.zeros(len(terms))
+        for seg in (self.main, self.delta):
+            if not seg.vocab:
+                continue
+            rows = np.fromiter((seg.vocab.get(t, -1) for t in terms), dtype=np.int64, count=len(terms))
+            total += np.where(rows >= 0, seg.df[rows], 0.0)
+        return total.tolist()
+
     def ids(self) -> set[int]:
         """Ids of all live documents."""
         live = {int(i) for i in self.main.ids[~self.dead_mask]}

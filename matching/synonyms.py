@@ -47,18 +47,23 @@ class SynonymTable:
             v.sort(key=lambda a: (-len(a), a))
         object.__setattr__(self, "_words", words)
         object.__setattr__(self, "_max_words", max((a.count(" ") + 1 for a in words), default=0))
+        # every word prefix of a Latin alias: a phrase that is not one cannot grow into an alias
+        prefixes = {" ".join(a.split(" ")[:k]) for a in words for k in range(1, a.count(" ") + 2)}
+        object.__setattr__(self, "_word_prefixes", frozenset(prefixes))
         object.__setattr__(self, "_first", first)
+        # jump straight to the characters an alias can start with (instead of visiting every character)
+        starts = re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]") if first else None
+        object.__setattr__(self, "_starts", starts)
         object.__setattr__(self, "_map", dict(self.mapping))
 
     def _find(self, text: str) -> set[str]:
         found: set[str] = set()
         first: dict[str, list[str]] = self._first  # type: ignore[attr-defined]
         if first:
-            for i, ch in enumerate(text):
-                cands = first.get(ch)
-                if cands is None or (
-                    ch.isascii() and ch.isalnum() and i and text[i - 1].isascii() and text[i - 1].isalnum()
-                ):
+            for m in self._starts.finditer(text):  # type: ignore[attr-defined]
+                i, ch = m.start(), m.group(0)
+                cands = first[ch]
+                if ch.isascii() and ch.isalnum() and i and text[i - 1].isascii() and text[i - 1].isalnum():
                     continue
                 for a in cands:
                     if text.startswith(a, i):
@@ -78,14 +83,19 @@ class SynonymTable:
         if words:
             runs = list(_LATIN_RUN.finditer(text))
             max_n: int = self._max_words  # type: ignore[attr-defined]
+            prefixes: frozenset[str] = self._word_prefixes  # type: ignore[attr-defined]
             for i in range(len(runs)):
                 phrase = runs[i].group(0)
+                if phrase not in prefixes:
+                    continue
                 if phrase in words:
                     found.add(phrase)
                 for j in range(i + 1, min(i + max_n, len(runs))):
                     if text[runs[j - 1].end() : runs[j].start()] != " ":
                         break
                     phrase = phrase + " " + runs[j].group(0)
+                    if phrase not in prefixes:
+                        break
                     if phrase in words:
                         found.add(phrase)
         return found

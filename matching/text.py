@@ -243,13 +243,22 @@ def tokenize(text: str | None, *, normalized: bool = False, cjk_words: bool = Tr
     if not text:
         return []
     out: list[str] = []
-    for m in _RUN_RE.finditer(text):
-        run = m.group(0)
-        if _CJK_RE.match(run):
+    for run in _RUN_RE.findall(text):
+        if run[0] >= "\u3400":  # a CJK run (Latin runs start with [a-z0-9])
             out.extend(_cjk_tokens(run, words=cjk_words))
-        elif run not in EN_STOP_WORDS and not (len(run) == 1 and run.isalpha()):
-            out.append(stem(run))
+        else:
+            term = _latin_term(run)
+            if term is not None:
+                out.append(term)
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _latin_term(run: str) -> str | None:
+    """Index term of one Latin/digit run, None for a stop word or a single letter (cached)."""
+    if run in EN_STOP_WORDS or (len(run) == 1 and run.isalpha()):
+        return None
+    return stem(run)
 
 
 def join_tokens(tokens: Iterable[str]) -> str:

@@ -1,0 +1,191 @@
+"""Stage A of ranking: filtered candidates of a query and their vectorised scores.
+
+Stage A scores every candidate (a record sharing a term with the query) by
+its text, education and region factors, counting the fuzzy factors of stage B
+as 0 where the candidate has the data and ``NEUTRAL`` where it lacks them.
+Only the best ``depth`` stage-A scores matter for the page, so records whose
+text value is too low to reach them are skipped before the per-record
+factors are computed (:func:`head_pool`); the bound is exact, not a heuristic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .factors import education_code, education_lookup, region_code_int, region_similarity
+from .index import Segment, Snapshot
+from .params import MatchParams
+from .scorer import Scorer
+from .text import normalize
+from .types import KINDS, Filters, MatchDoc
+
+__all__ = ["NEUTRAL", "Candidates", "collect_candidates", "stage_a", "head_pool"]
+
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+#: Value assumed for a factor the query has data for but the candidate lacks.
+NEUTRAL = 0.5
+#: Largest region similarity (see :func:`matching.factors.region_similarity`); NEUTRAL is below it.
+_REGION_MAX = 1.0
+
+
+def _filter_mask(seg: Segment, f: Filters, day: int, query: MatchDoc) -> np.ndarray:
+    """Filters over the whole segment (contiguous arrays: cheaper than gathering candidates first)."""
+    mask = seg.active & (seg.valid_from <= day) & (seg.valid_until >= day)
+    self_pos = np.flatnonzero(seg.ids == query.id)
+    if len(self_pos):
+        mask[self_pos[seg.kind[self_pos] == _KIND_CODE[query.kind]]] = False
+    if f.kinds is not None:
+        mask &= np.isin(seg.kind, [_KIND_CODE[k] for k in f.kinds])
+    if f.region_prefix:
+        digits = len(f.region_prefix)
+        mask &= (seg.region >= 0) & (seg.region // 10 ** (6 - digits) == int(f.region_prefix))
+    if f.education_levels is not None:
+        codes = [education_code(x) for x in f.education_levels] + [-1]
+        mask &= np.isin(seg.edu, codes)
+    if f.exclude_ids:
+        mask &= ~np.isin(seg.ids, list(f.exclude_ids))
+    if f.exclude_organization_ids:
+        mask &= ~np.isin(seg.org, list(f.exclude_organization_ids))
+    return mask
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Filtered candidates of one query over both segments, in segment order.
+
+    ``seg_of[i]`` and ``pos[i]`` locate candidate ``i``; ``raw`` is its text
+    value before saturation and ``ok`` whether both records can be scored;
+    ``prec`` is its ``precedent`` factor value, or None when the query does
+    not use that factor.
+    """
+
+    segs: tuple[Segment, Segment]
+    seg_of: np.ndarray
+    pos: np.ndarray
+    raw: np.ndarray
+    ok: np.ndarray
+    prec: np.ndarray | None = None
+
+    def take(self, attr: str, idx: np.ndarray) -> np.ndarray:
+        """Per-record array ``attr`` of the segments at candidates ``idx``."""
+        pos = self.pos[idx]
+        if not len(self.segs[1].ids) or not len(idx):
+            return getattr(self.segs[0], attr)[pos]
+        which = self.seg_of[idx]
+        out = np.empty(len(idx), dtype=getattr(self.segs[0], attr).dtype)
+        for si, seg in enumerate(self.segs):
+            m = which == si
+            out[m] = getattr(seg, attr)[pos[m]]
+        return out
+
+
+def collect_candidates(sc: Scorer, f: Filters, day: int) -> Candidates:
+    """Records sharing a term with the query that pass the filters."""
+    snap: Snapshot = sc.snap
+    segs = (snap.main, snap.delta)
+    seg_of, pos, raw, ok, prec = [], [], [], [], []
+    for si, seg in enumerate(segs):
+        if seg.n == 0:
+            continue
+        text = sc.text(seg)
+        mask = (text > 0) & _filter_mask(seg, f, day, sc.query)
+        if si == 0 and len(snap.dead):
+            mask &= ~snap.dead_mask
+        cand = np.flatnonzero(mask)
+        if f.industry:
+            want = normalize(f.industry)
+            cand = cand[np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))]
+        seg_of.append(np.full(len(cand), si, dtype=np.int8))
+        pos.append(cand)
+        raw.append(text[cand])
+        if sc.use_precedents:
+            prec.append(sc.precedent(seg)[cand])
+        ok.append(seg.ok[cand] if sc.query_ok else np.zeros(len(cand), dtype=bool))
+
+    def cat(xs: list[np.ndarray], dtype: type) -> np.ndarray:
+        return xs[0] if len(xs) == 1 else np.concatenate(xs) if xs else np.zeros(0, dtype=dtype)
+
+    return Candidates(
+        segs,
+        cat(seg_of, np.int8),
+        cat(pos, np.int64),
+        cat(raw, np.float64),
+        cat(ok, bool),
+        cat(prec, np.float64) if sc.use_precedents else None,
+    )
+
+
+def _denominator(q: MatchDoc, p: MatchParams, use_precedents: bool) -> float:
+    # A factor counts iff the query has the data, so the denominator is the same for all candidates.
+    den = p.weight_text + p.weight_education + (p.weight_precedent if use_precedents else 0.0)
+    for has_q, w in (
+        (q.region_code, p.weight_region),
+        (q.title, p.weight_title_fuzzy),
+        (q.skills, p.weight_skills),
+        (q.majors, p.weight_majors),
+        (q.industries, p.weight_industry),
+    ):
+        if has_q:
+            den += w
+    return den
+
+
+def stage_a(q: MatchDoc, p: MatchParams, cand: Candidates, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(score, text value, denominator)`` of candidates ``idx``."""
+    text_v = 1.0 - np.exp(-cand.raw[idx] / p.text_scale)
+    edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+    num = p.weight_text * text_v + p.weight_education * edu_table[cand.take("edu", idx).astype(np.intp) + 1]
+    if cand.prec is not None:
+        num = num + p.weight_precedent * cand.prec[idx]
+    if q.region_code:
+        reg_v = region_similarity(region_code_int(q.region_code), cand.take("region", idx))
+        num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
+    # stage A places 0 for candidates that have the data (stage B adds their real value), NEUTRAL otherwise
+    for has_q, attr, w in (
+        (q.skills, "has_skills", p.weight_skills),
+        (q.majors, "has_majors", p.weight_majors),
+        (q.industries, "has_ind", p.weight_industry),
+    ):
+        if has_q:
+            num = num + w * NEUTRAL * ~cand.take(attr, idx).astype(bool)
+    den = _denominator(q, p, cand.prec is not None)
+    return num / den, text_v, den
+
+
+def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray, depth: int) -> np.ndarray:
+    """The scored candidates that can be among the ``depth`` best stage-A scores.
+
+    Every stage-A score is ``(w_text * g(raw) + rest) / den`` with ``g``
+    increasing and ``rest`` at most ``hi`` (known per query; it includes the
+    largest ``precedent`` value among the candidates). The exact
+    scores of the ``2 * depth`` records with the largest ``raw`` give a
+    lower bound ``L`` of the ``depth``-th best score, so a record with
+    ``(w_text * g(raw) + hi) / den < L`` cannot make the cut. The raw
+    threshold is lowered by a relative 1e-9 so rounding never drops a
+    record that could; records tied at the cut stay (ties go by id later).
+    """
+    if len(scored) <= 4 * depth:
+        return scored
+    raw = cand.raw[scored]
+    top = scored[np.argpartition(raw, len(raw) - 2 * depth)[len(raw) - 2 * depth :]]
+    top_score, _, den = stage_a(q, p, cand, top)
+    bound = float(np.partition(top_score, len(top_score) - depth)[len(top_score) - depth])
+    edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+    hi = p.weight_education * float(edu_table.max())
+    if cand.prec is not None:
+        hi += p.weight_precedent * float(cand.prec[scored].max())
+    if q.region_code:
+        hi += p.weight_region * _REGION_MAX
+    for has_q, w in ((q.skills, p.weight_skills), (q.majors, p.weight_majors), (q.industries, p.weight_industry)):
+        if has_q:
+            hi += w * NEUTRAL
+    g_cut = (bound * den - hi) / p.weight_text
+    if g_cut <= 0:
+        return scored
+    if g_cut >= 1:  # unreachable in exact arithmetic (the top records reach it); keep all to be safe
+        return scored
+    raw_cut = -p.text_scale * math.log1p(-g_cut) * (1 - 1e-9)
+    return scored[raw >= raw_cut]
