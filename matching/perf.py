@@ -8,6 +8,7 @@ strings, i.e. it overstates what the index alone needs.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing as mp
 import os
 import resource
@@ -25,22 +26,21 @@ from .types import DocTokens, MatchDoc
 __all__ = ["run_size"]
 
 
-def _tokenize_chunk(args: tuple[int, int, int]) -> list[str]:
-    n, seed, start = args
-    out = []
-    for i, d in enumerate(synthetic_docs(n, seed=seed)):
-        if i >= start + 20000:
-            break
-        if i >= start:
-            out.append(analyze_doc(d).to_string())
-    return out
+def _tokenize_docs(docs: list[MatchDoc]) -> list[str]:
+    return [analyze_doc(d).to_string() for d in docs]
+
+
+def _doc_chunks(n: int, seed: int, size: int = 20000) -> Iterator[list[MatchDoc]]:
+    it = synthetic_docs(n, seed=seed)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def _token_strings(n: int, seed: int, processes: int) -> list[str]:
-    starts = list(range(0, n, 20000))
+    # The corpus is generated once, in order, and handed out in chunks (regenerating the prefix in
+    # every worker made this quadratic: at 1M it alone exceeded a 3000 s timeout under load).
     with mp.get_context("fork").Pool(processes) as pool:
-        chunks = pool.map(_tokenize_chunk, [(n, seed, s) for s in starts])
-    return [s for c in chunks for s in c]
+        return [s for chunk in pool.imap(_tokenize_docs, _doc_chunks(n, seed)) for s in chunk]
 
 
 def _rss_mb() -> float:
