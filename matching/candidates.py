@@ -159,8 +159,8 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     """The scored candidates that can be among the ``depth`` best stage-A scores.
 
     Every stage-A score is ``(w_text * g(raw) + rest) / den`` with ``g``
-    increasing and ``rest`` at most ``hi`` (known per query; it includes the
-    largest ``precedent`` value among the candidates). The exact
+    increasing and ``rest`` at most ``hi`` (known per query) for a record
+    without a ``precedent`` value; records with one are always kept. The exact
     scores of the ``2 * depth`` records with the largest ``raw`` give a
     lower bound ``L`` of the ``depth``-th best score, so a record with
     ``(w_text * g(raw) + hi) / den < L`` cannot make the cut. The raw
@@ -175,8 +175,6 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     bound = float(np.partition(top_score, len(top_score) - depth)[len(top_score) - depth])
     edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
     hi = p.weight_education * float(edu_table.max())
-    if cand.prec is not None:
-        hi += p.weight_precedent * float(cand.prec[scored].max())
     if q.region_code:
         hi += p.weight_region * _REGION_MAX
     for has_q, w in ((q.skills, p.weight_skills), (q.majors, p.weight_majors), (q.industries, p.weight_industry)):
@@ -185,7 +183,11 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     g_cut = (bound * den - hi) / p.weight_text
     if g_cut <= 0:
         return scored
+    with_prec = cand.prec[scored] > 0 if cand.prec is not None else np.zeros(len(scored), dtype=bool)
+    if g_cut > 1 and with_prec.any():  # only a precedent lifts a record that high (text value g < 1)
+        return scored[with_prec]
     if g_cut >= 1:  # unreachable in exact arithmetic (the top records reach it); keep all to be safe
         return scored
     raw_cut = -p.text_scale * math.log1p(-g_cut) * (1 - 1e-9)
-    return scored[raw >= raw_cut]
+    # the bound above leaves the precedent out: every record that has one is kept
+    return scored[(raw >= raw_cut) | with_prec]
