@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -20,9 +20,20 @@ from .types import DocTokens, Filters, Match, MatchDoc
 
 __all__ = ["Matcher", "NotFittedError"]
 
+T = TypeVar("T")
+
 
 class NotFittedError(RuntimeError):
     """Raised when ranking or updating before :meth:`Matcher.fit`."""
+
+
+def _learned(value: T | None | str, name: str, use_default: bool, load_default: Callable[[], T | None]) -> T | None:
+    """A learned model argument: ``'default'`` loads the shipped one (unless disabled), else as given."""
+    if isinstance(value, str):
+        if value != "default":
+            raise ValueError(f"{name} must be a model, None or 'default'")
+        return load_default() if use_default else None
+    return value
 
 
 class Matcher:
@@ -91,18 +102,8 @@ class Matcher:
             for p in params.synonyms_paths:
                 syn = syn.merged(load_synonyms(p))
         self.synonyms_ = syn
-        if isinstance(self.associations, str):
-            if self.associations != "default":
-                raise ValueError("associations must be an AssociationModel, None or 'default'")
-            self.associations_ = default_associations() if params.use_associations else None
-        else:
-            self.associations_ = self.associations
-        if isinstance(self.precedents, str):
-            if self.precedents != "default":
-                raise ValueError("precedents must be a PrecedentModel, None or 'default'")
-            self.precedents_ = default_precedents() if params.use_precedents else None
-        else:
-            self.precedents_ = self.precedents
+        self.associations_ = _learned(self.associations, "associations", params.use_associations, default_associations)
+        self.precedents_ = _learned(self.precedents, "precedents", params.use_precedents, default_precedents)
 
     def analyze(self, doc: MatchDoc) -> DocTokens:
         """Tokens of ``doc`` (its stored ``tokens`` when of the current analyzer version)."""
