@@ -42,7 +42,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     index = MatchIndex(get_sessionmaker())
     app.state.match_index = index
-    index.start(poll_seconds=settings.match_index_poll_seconds)
+    index.start(poll_seconds=settings.match_index_poll_seconds, warm_semantic=settings.match_semantic_warm)
     # Webhooks: evaluate committed writes against subscriptions and deliver the outbox.
     worker = WebhookWorker(get_sessionmaker(), index, settings) if settings.webhook_workers_enabled else None
     app.state.webhook_worker = worker

@@ -47,6 +47,8 @@ from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents, fit_precedents
 from .ranker import Matcher, NotFittedError
 from .search import SearchHit, TitleSearch
+from .semantic import SemanticModel, semantic_text
+from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
 from .text import normalize, stem, tokenize
 from .types import (
@@ -82,17 +84,20 @@ __all__ = [
     "PrecedentModel",
     "Precedents",
     "SearchHit",
+    "SemanticModel",
     "SynonymTable",
     "TermContribution",
     "TitleSearch",
     "analyze_doc",
     "default_associations",
     "default_precedents",
+    "default_semantic",
     "default_synonyms",
     "fit_associations",
     "fit_precedents",
     "load_synonyms",
     "normalize",
+    "semantic_text",
     "stem",
     "tokenize",
 ]

@@ -59,7 +59,8 @@ class Candidates:
     ``seg_of[i]`` and ``pos[i]`` locate candidate ``i``; ``raw`` is its text
     value before saturation and ``ok`` whether both records can be scored;
     ``prec`` is its ``precedent`` factor value, or None when the query does
-    not use that factor.
+    not use that factor; ``semantic`` is whether the query uses the
+    ``semantic`` factor.
     """
 
     segs: tuple[Segment, Segment]
@@ -68,6 +69,7 @@ class Candidates:
     raw: np.ndarray
     ok: np.ndarray
     prec: np.ndarray | None = None
+    semantic: bool = False
 
     def take(self, attr: str, idx: np.ndarray) -> np.ndarray:
         """Per-record array ``attr`` of the segments at candidates ``idx``."""
@@ -115,12 +117,14 @@ def collect_candidates(sc: Scorer, f: Filters, day: int) -> Candidates:
         cat(raw, np.float64),
         cat(ok, bool),
         cat(prec, np.float64) if sc.use_precedents else None,
+        sc.use_semantic,
     )
 
 
-def _denominator(q: MatchDoc, p: MatchParams, use_precedents: bool) -> float:
+def _denominator(q: MatchDoc, p: MatchParams, use_precedents: bool, use_semantic: bool) -> float:
     # A factor counts iff the query has the data, so the denominator is the same for all candidates.
     den = p.weight_text + p.weight_education + (p.weight_precedent if use_precedents else 0.0)
+    den += p.weight_semantic if use_semantic else 0.0
     for has_q, w in (
         (q.region_code, p.weight_region),
         (q.title, p.weight_title_fuzzy),
@@ -148,10 +152,11 @@ def stage_a(q: MatchDoc, p: MatchParams, cand: Candidates, idx: np.ndarray) -> t
         (q.skills, "has_skills", p.weight_skills),
         (q.majors, "has_majors", p.weight_majors),
         (q.industries, "has_ind", p.weight_industry),
+        (cand.semantic, "has_sem", p.weight_semantic),
     ):
         if has_q:
             num = num + w * NEUTRAL * ~cand.take(attr, idx).astype(bool)
-    den = _denominator(q, p, cand.prec is not None)
+    den = _denominator(q, p, cand.prec is not None, cand.semantic)
     return num / den, text_v, den
 
 
@@ -177,7 +182,12 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     hi = p.weight_education * float(edu_table.max())
     if q.region_code:
         hi += p.weight_region * _REGION_MAX
-    for has_q, w in ((q.skills, p.weight_skills), (q.majors, p.weight_majors), (q.industries, p.weight_industry)):
+    for has_q, w in (
+        (q.skills, p.weight_skills),
+        (q.majors, p.weight_majors),
+        (q.industries, p.weight_industry),
+        (cand.semantic, p.weight_semantic),
+    ):
         if has_q:
             hi += w * NEUTRAL
     g_cut = (bound * den - hi) / p.weight_text

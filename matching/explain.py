@@ -2,9 +2,10 @@
 
 Two stages: (A) over every candidate sharing a term with the query, the
 text, education and region factors are computed vectorised and the fuzzy
-factors (title, skills, majors, industry) count as 0 where known; (B) the
-best ``max(rerank_depth, offset + top_k)`` candidates by (A) get their real
-fuzzy factors. Stage B can only raise a score, so it reorders the head.
+factors (title, skills, majors, industry) and the ``semantic`` factor count
+as 0 where known; (B) the best ``max(rerank_depth, offset + top_k)``
+candidates by (A) get their real values. Stage B can only raise a score, so
+it reorders the head.
 Explanations are built only for the returned page.
 """
 
@@ -34,6 +35,8 @@ from .types import KINDS, Explanation, Factor, Filters, FuzzyPair, Match, MatchD
 
 __all__ = ["Scorer", "build_matches"]
 
+SEMANTIC_NOTE = "cosine similarity of the two texts' sentence embeddings (all-MiniLM-L6-v2)"
+
 
 def build_matches(
     sc: Scorer, f: Filters, day: int, top_k: int, offset: int, *, explain: bool = True
@@ -55,6 +58,7 @@ def build_matches(
         # Stage B can only add (fuzzy title/skills/majors/industry): drop only what cannot reach the
         # minimum even with every one of those at its best.
         best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
+        best_extra += p.weight_semantic if cand.semantic else 0.0
         reach = score + best_extra / den >= f.min_score
         scored, unscored = np.flatnonzero(ok & reach), np.flatnonzero(~ok)
         pool, score, text_v = scored, score[scored], text_v[scored]
@@ -62,13 +66,15 @@ def build_matches(
     # ---- stage B (fuzzy factors on the head)
     best = top_k_indices(score, pool_ids, depth)
     head = pool[best]
-    head_final, tsim = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p)
+    sem = _semantic(sc, cand, head)
+    head_final, tsim = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p, sem)
     head_ids = pool_ids[best]
     rows = head.tolist()
     known = (
         dict(zip(rows, head_final.tolist(), strict=True)),
         dict(zip(rows, tsim, strict=True)),
         dict(zip(rows, text_v[best].tolist(), strict=True)),
+        dict(zip(rows, sem, strict=True)),
     )
     if f.min_score is not None:  # records without a score cannot reach a minimum score
         final = score.copy()
@@ -93,6 +99,16 @@ def build_matches(
     return _page(sc, cand, page, known, explain), total
 
 
+def _semantic(sc: Scorer, cand: Candidates, head: np.ndarray) -> list[float | None]:
+    """``semantic`` factor of the head's records (None where it does not count)."""
+    if not cand.semantic:
+        return [None] * len(head)
+    texts = [
+        cand.segs[s].sem_texts[i] for s, i in zip(cand.seg_of[head].tolist(), cand.pos[head].tolist(), strict=True)
+    ]
+    return sc.semantic_values(texts)
+
+
 def _rerank(
     q: MatchDoc,
     segs: tuple[Segment, Segment],
@@ -101,8 +117,9 @@ def _rerank(
     score: np.ndarray,
     den: float,
     p: MatchParams,
+    sem: list[float | None],
 ) -> tuple[np.ndarray, list[float | None]]:
-    """Final scores of the head (stage-A score plus the fuzzy factors) and its title similarities."""
+    """Final scores of the head (stage-A score plus the fuzzy and semantic factors) and its title similarities."""
     qtitle = normalize(q.title)
     titles = [segs[s].norm_titles[i] for s, i in zip(seg_of.tolist(), pos.tolist(), strict=True)]
     tsim = (
@@ -114,6 +131,8 @@ def _rerank(
     final = score.copy()
     for j, (s, i) in enumerate(zip(seg_of.tolist(), pos.tolist(), strict=True)):
         extra = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)[0]
+        if sem[j] is not None:  # records without an English text already have NEUTRAL from stage A
+            extra += p.weight_semantic * sem[j]
         final[j] = (score[j] * den + extra) / den
     return final, tsim
 
@@ -144,13 +163,13 @@ def _page(
     sc: Scorer,
     cand: Candidates,
     page: np.ndarray,
-    known: tuple[dict[int, float], dict[int, float | None], dict[int, float]],
+    known: tuple[dict[int, float], dict[int, float | None], dict[int, float], dict[int, float | None]],
     explain: bool,
 ) -> list[Match]:
     """The returned matches, explained (term contributions computed for this page only)."""
     q, p = sc.query, sc.params
     segs, seg_of, pos, ok = cand.segs, cand.seg_of, cand.pos, cand.ok
-    final_of, tsim_of, text_of = known
+    final_of, tsim_of, text_of, sem_of = known
     rows = page.tolist()
     contrib: dict[int, tuple] = {}
     if explain:
@@ -187,6 +206,9 @@ def _page(
         ]
         if cand.prec is not None:
             factors.append(Factor("precedent", round(float(cand.prec[i]), 6), p.weight_precedent, prec_note))
+        if cand.semantic:
+            sv = sem_of[i]
+            factors.append(Factor("semantic", None if sv is None else round(sv, 6), p.weight_semantic, SEMANTIC_NOTE))
         for name, w in (
             ("title_fuzzy", p.weight_title_fuzzy),
             ("skills", p.weight_skills),

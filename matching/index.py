@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from .factors import education_code, region_code_int
 from .precedents import names_of
 from .scoring import saturation_matrix, weighted_tf
+from .semantic import semantic_text
 from .text import normalize
 from .types import KINDS, DocTokens, MatchDoc
 
@@ -47,6 +48,9 @@ class Segment:
     ``matrix`` has shape ``(len(vocab), n)``; row ``vocab[t]`` is the posting
     list of term ``t`` with BM25 saturation values. ``doc_terms`` is its
     transpose (document-major), used only to explain a page of results.
+    ``sem_texts`` holds each record's :func:`matching.semantic.semantic_text`
+    (None for non-English records, or for all when the index has no
+    semantic model); ``has_sem`` marks the records that have one.
     """
 
     ids: np.ndarray
@@ -71,6 +75,8 @@ class Segment:
     majors: tuple[tuple[str, ...], ...]
     industries: tuple[frozenset[str], ...]
     synonyms: tuple[tuple[str, ...], ...]
+    sem_texts: tuple[str | None, ...]
+    has_sem: np.ndarray
 
     @property
     def n(self) -> int:
@@ -103,10 +109,12 @@ def build_segment(
     b: float,
     min_tokens: int,
     avg_len: float | None = None,
+    semantic: bool = False,
 ) -> tuple[Segment, float]:
     """Build a segment from ``(doc, tokens)`` pairs, consumed once (a generator is fine).
 
-    Only compact per-document metadata is kept (no text, no token lists).
+    Only compact per-document metadata is kept (no token lists; with
+    ``semantic`` the text to embed, see :mod:`matching.semantic`).
     Returns the segment and the average weighted length used.
     """
     kind_code = {k: i for i, k in enumerate(KINDS)}
@@ -118,6 +126,7 @@ def build_segment(
     majors: list[tuple[str, ...]] = []
     industries: list[frozenset[str]] = []
     synonyms: list[tuple[str, ...]] = []
+    sem_texts: list[str | None] = []
 
     def tfs() -> Iterator[dict[str, float]]:
         for d, t in pairs:
@@ -145,6 +154,7 @@ def build_segment(
             majors.append(d.majors)
             industries.append(frozenset(normalize(i) for i in d.industries) if d.industries else _EMPTY)
             synonyms.append(t.synonyms)
+            sem_texts.append(semantic_text(d) if semantic else None)
             yield weighted_tf(t.fields(), field_weights)
 
     vocab: dict[str, int] = {}
@@ -179,6 +189,8 @@ def build_segment(
         majors=tuple(majors),
         industries=tuple(industries),
         synonyms=tuple(synonyms),
+        sem_texts=tuple(sem_texts),
+        has_sem=np.fromiter((x is not None for x in sem_texts), dtype=bool, count=len(sem_texts)),
     )
     return seg, avg
 
@@ -228,6 +240,8 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
         majors=tuple(main.majors[i] for i in kp) + delta.majors,
         industries=tuple(main.industries[i] for i in kp) + delta.industries,
         synonyms=tuple(main.synonyms[i] for i in kp) + delta.synonyms,
+        sem_texts=tuple(main.sem_texts[i] for i in kp) + delta.sem_texts,
+        has_sem=_cat(main.has_sem, delta.has_sem, keep),
     )
 
 

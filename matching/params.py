@@ -40,6 +40,15 @@ class MatchParams:
     use_precedents : load the shipped model (``matching/data/precedents.npz``)
         unless one is passed to :class:`matching.Matcher`.
 
+    Semantic similarity (see :mod:`matching.semantic`; English records only)
+
+    weight_semantic : weight of the ``semantic`` factor, the cosine
+        similarity of the two records' sentence embeddings (0 disables it).
+        Like the fuzzy factors it is computed for the best ``rerank_depth``
+        candidates; candidates without an English text count ``NEUTRAL``.
+    use_semantic : load the shipped model (``matching/data/semantic``) unless
+        one is passed to :class:`matching.Matcher`.
+
     Blend (all scores in [0, 1]; the final score is the weighted mean over
     the factors that are known for the pair, so unknown data is neutral)
 
@@ -87,6 +96,8 @@ class MatchParams:
     precedent_power: float = 2.0
     precedent_min_similarity: float = 0.1
     use_precedents: bool = True
+    weight_semantic: float = 0.8
+    use_semantic: bool = True
     weight_text: float = 0.70
     weight_title_fuzzy: float = 0.15
     weight_skills: float = 0.10

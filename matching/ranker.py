@@ -12,9 +12,11 @@ import numpy as np
 from .analysis import ANALYZER_VERSION, analyze_doc, query_term_weights
 from .associations import DEFAULT_ASSOCIATION_QUERY_WEIGHTS, AssociationModel, default_associations
 from .explain import Scorer, build_matches
-from .index import Snapshot, build_segment, merge_segments, sufficient
+from .index import Segment, Snapshot, build_segment, merge_segments, sufficient
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents
+from .semantic import SemanticModel
+from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
 from .types import DocTokens, Filters, Match, MatchDoc
 
@@ -54,6 +56,9 @@ class Matcher:
     precedents : PrecedentModel, None or 'default'
         Learned precedents (demand queries only): ``'default'`` loads the
         shipped model, ``None`` disables them.
+    semantic : SemanticModel, None or 'default'
+        Sentence encoder of the ``semantic`` factor (English records):
+        ``'default'`` loads the shipped model, ``None`` disables it.
 
     Attributes
     ----------
@@ -63,6 +68,7 @@ class Matcher:
     synonyms_ : SynonymTable
     associations_ : AssociationModel or None
     precedents_ : PrecedentModel or None
+    semantic_ : SemanticModel or None
 
     Notes
     -----
@@ -80,12 +86,14 @@ class Matcher:
         associations: AssociationModel | None | Literal["default"] = "default",
         synonyms: SynonymTable | None = None,
         precedents: PrecedentModel | None | Literal["default"] = "default",
+        semantic: SemanticModel | None | Literal["default"] = "default",
         max_delta: int = 5000,
     ) -> None:
         self.params = params
         self.associations = associations
         self.synonyms = synonyms
         self.precedents = precedents
+        self.semantic = semantic
         self.max_delta = max_delta
 
     # ----------------------------------------------------------------- fitting
@@ -104,6 +112,8 @@ class Matcher:
         self.synonyms_ = syn
         self.associations_ = _learned(self.associations, "associations", params.use_associations, default_associations)
         self.precedents_ = _learned(self.precedents, "precedents", params.use_precedents, default_precedents)
+        use_sem = params.use_semantic and params.weight_semantic > 0
+        self.semantic_ = _learned(self.semantic, "semantic", use_sem, default_semantic) if use_sem else None
 
     def analyze(self, doc: MatchDoc) -> DocTokens:
         """Tokens of ``doc`` (its stored ``tokens`` when of the current analyzer version)."""
@@ -121,22 +131,27 @@ class Matcher:
         to skip tokenisation.
         """
         self._check_params()
+        main, avg = self._segment((d, self.analyze(d)) for d in docs)
+        if len(np.unique(main.ids)) != main.n:
+            raise ValueError("document ids must be unique")
+        delta, _ = self._segment([], avg_len=avg)
+        self._lock = threading.Lock()
+        self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
+        return self
+
+    def _segment(
+        self, pairs: Iterable[tuple[MatchDoc, DocTokens]], avg_len: float | None = None
+    ) -> tuple[Segment, float]:
         p = self.params_
-        main, avg = build_segment(
-            ((d, self.analyze(d)) for d in docs),
+        return build_segment(
+            pairs,
             field_weights=p.doc_field_weights,
             k1=p.k1,
             b=p.b,
             min_tokens=p.min_tokens,
+            avg_len=avg_len,
+            semantic=self.semantic_ is not None,
         )
-        if len(np.unique(main.ids)) != main.n:
-            raise ValueError("document ids must be unique")
-        delta, _ = build_segment(
-            [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=avg
-        )
-        self._lock = threading.Lock()
-        self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
-        return self
 
     def _require_fitted(self) -> Snapshot:
         snap = getattr(self, "snapshot_", None)
@@ -153,15 +168,7 @@ class Matcher:
     def _publish(
         self, snap: Snapshot, delta_docs: Sequence[MatchDoc], delta_tokens: Sequence[DocTokens], dead: frozenset[int]
     ) -> None:
-        p = self.params_
-        delta, _ = build_segment(
-            zip(delta_docs, delta_tokens, strict=True),
-            field_weights=p.doc_field_weights,
-            k1=p.k1,
-            b=p.b,
-            min_tokens=p.min_tokens,
-            avg_len=snap.avg_len,
-        )
+        delta, _ = self._segment(zip(delta_docs, delta_tokens, strict=True), avg_len=snap.avg_len)
         dead_mask = np.isin(snap.main.ids, np.fromiter(dead, dtype=np.int64, count=len(dead)))
         n_live = int(snap.main.n - dead_mask.sum() + delta.n)
         self.snapshot_ = Snapshot(
@@ -217,14 +224,22 @@ class Matcher:
 
     def _merge_locked(self) -> None:
         snap = self.snapshot_
-        p = self.params_
         main = merge_segments(snap.main, snap.delta, snap.dead)
-        delta, _ = build_segment(
-            [], field_weights=p.doc_field_weights, k1=p.k1, b=p.b, min_tokens=p.min_tokens, avg_len=snap.avg_len
-        )
+        delta, _ = self._segment([], avg_len=snap.avg_len)
         self.snapshot_ = Snapshot(
             main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1
         )
+
+    def warm_semantic(self, stop: threading.Event | None = None) -> int:
+        """Embed every indexed English record ahead of queries; returns how many were computed.
+
+        Optional: a record is otherwise embedded the first time it reaches a
+        query's head. Stops early when ``stop`` is set.
+        """
+        snap = self._require_fitted()
+        if self.semantic_ is None:
+            return 0
+        return self.semantic_.warm((t for seg in (snap.main, snap.delta) for t in seg.sem_texts), stop=stop)
 
     # ---------------------------------------------------------------- ranking
     def query_terms(self, query: MatchDoc) -> tuple[dict[str, float], dict[str, float]]:
@@ -304,6 +319,7 @@ class Matcher:
             ew,
             query_ok=sufficient(toks, self.params_.min_tokens),
             precedents=self._precedents(toks) if query.kind == "demand" else Precedents(),
+            semantic=self.semantic_,
         )
         day = (as_of or dt.date.today()).toordinal()
         return build_matches(scorer, filters or Filters(), day, top_k, offset, explain=explain)

@@ -10,6 +10,7 @@ from .index import Segment, Snapshot
 from .params import MatchParams
 from .precedents import Precedents
 from .scoring import accumulate
+from .semantic import SemanticModel, semantic_text
 from .types import DocTokens, MatchDoc, TermContribution
 
 __all__ = ["Scorer"]
@@ -35,6 +36,9 @@ class Scorer:
         Whether the query has enough content to be scored.
     precedents : Precedents, optional
         The query's learned precedents (demand queries); none by default.
+    semantic : SemanticModel, optional
+        Encoder of the ``semantic`` factor; the factor counts when it is
+        given, its weight is positive and the query is English.
     """
 
     def __init__(
@@ -48,11 +52,16 @@ class Scorer:
         *,
         query_ok: bool,
         precedents: Precedents | None = None,
+        semantic: SemanticModel | None = None,
     ) -> None:
         self.snap, self.params, self.query, self.toks, self.query_ok = snap, params, query, toks, query_ok
         self.precedents = precedents or Precedents()
         #: Whether the ``precedent`` factor counts for this query.
         self.use_precedents = bool(self.precedents.scores) and params.weight_precedent > 0
+        self.semantic = semantic
+        #: The query's text to embed when the ``semantic`` factor counts for it, else None.
+        self.sem_query = semantic_text(query) if semantic is not None and params.weight_semantic > 0 else None
+        self.use_semantic = self.sem_query is not None
         n = max(snap.n_live, 1)
         k1 = params.k1
         lam = params.association_weight if ew else 0.0
@@ -98,6 +107,12 @@ class Scorer:
                 cols = np.concatenate([c for c, _ in hits])
                 np.maximum.at(out, cols, np.repeat([v for _, v in hits], [len(c) for c, _ in hits]))
         return out
+
+    def semantic_values(self, texts: list[str | None]) -> list[float | None]:
+        """``semantic`` factor value of each candidate text (None where a candidate has no English text)."""
+        if self.semantic is None or self.sem_query is None:
+            return [None] * len(texts)
+        return self.semantic.similarities(self.sem_query, texts)
 
     def _part_rows(self, seg: Segment, part: dict[str, float]) -> tuple[np.ndarray, list[str], np.ndarray]:
         key = (id(seg), id(part))

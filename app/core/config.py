@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     match_index_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often each process applies the change log to its match index."
     )
+    match_semantic_warm: bool = Field(
+        default=True,
+        description="After each index build, embed the English records for the semantic factor in the background "
+        "(otherwise a record is embedded the first time a query ranks it near the top).",
+    )
 
     # Supply-demand analytics (each overridable per request by a query parameter of the same name
     # without the ``analytics_`` prefix).

@@ -91,6 +91,7 @@ class MatchIndex:
             "build_seconds": self.build_seconds,
             "synced_at": self.synced_at.isoformat() if self.synced_at else None,
             "last_change_id": self._last_id,
+            "semantic": _semantic_status(engines),
         }
 
     # ------------------------------------------------------------------ build
@@ -123,8 +124,12 @@ class MatchIndex:
         if self._stop.is_set():
             raise BuildStopped
 
-    def start(self, *, poll_seconds: float) -> None:
-        """Build in the background, then poll the change log every ``poll_seconds``."""
+    def start(self, *, poll_seconds: float, warm_semantic: bool = False) -> None:
+        """Build in the background, then poll the change log every ``poll_seconds``.
+
+        With ``warm_semantic`` a second thread then embeds the indexed English
+        records for the ``semantic`` factor, so that queries find them embedded.
+        """
 
         def run() -> None:
             try:
@@ -136,6 +141,8 @@ class MatchIndex:
                 self.error = f"{type(exc).__name__}: {exc}"
                 logger.exception("match index build failed")
                 return
+            if warm_semantic:
+                self._start_thread(self.warm_semantic, "match-semantic-warm")
             while not self._stop.wait(poll_seconds):
                 try:
                     with self._session_factory() as session:
@@ -143,9 +150,27 @@ class MatchIndex:
                 except Exception:  # noqa: BLE001 - keep polling; requests sync too
                     logger.exception("match index sync failed")
 
-        thread = threading.Thread(target=run, name="match-index", daemon=True)
+        self._start_thread(run, "match-index")
+
+    def _start_thread(self, target: Callable[[], object], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
         self._threads.append(thread)
         thread.start()
+
+    def warm_semantic(self) -> int:
+        """Embed the current engines' English records (supplies first: demands' queries rank them)."""
+        engines = self._engines
+        if engines is None:
+            return 0
+        started, done = time.perf_counter(), 0
+        for matcher in (engines.supplies, engines.demands, *engines.offers.values()):
+            try:
+                done += matcher.warm_semantic(self._stop)
+            except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
+                logger.exception("semantic warm-up failed")
+                return done
+        logger.info("semantic warm-up embedded %d records in %.1f s", done, time.perf_counter() - started)
+        return done
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop polling and any build in progress (it gives up at its next step); wait for the threads."""
@@ -234,6 +259,11 @@ class MatchIndex:
 def request_rebuild(session: Session) -> None:
     """Ask every process (workers and replicas) to rebuild its match index; the caller commits."""
     session.add(ChangeLogEntry(entity=REBUILD_ENTITY, entity_id=0, op="rebuild"))
+
+
+def _semantic_status(engines: Engines | None) -> dict[str, object]:
+    model = engines.supplies.semantic_ if engines else None
+    return {"enabled": model is not None, "embedded": len(model) if model is not None else 0}
 
 
 def _new_matcher() -> Matcher:

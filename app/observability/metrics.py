@@ -90,6 +90,8 @@ class ProcessStateCollector(Collector):
                             "Seconds since the index last read the change log", lag)
             yield gauge("talentmatch_match_index_last_change_id", "Last change-log id applied to the index",
                         float(state["last_change_id"]))
+            yield gauge("talentmatch_match_semantic_embedded", "Records embedded for the semantic factor",
+                        float(state["semantic"]["embedded"]))
         hook = webhook_status(self.session_factory, self.webhook_worker) if self.session_factory else None
         if hook is not None:
             if "error" not in hook:

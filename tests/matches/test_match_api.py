@@ -135,6 +135,32 @@ class TestDemandMatches:
         other = by_id.get(world["electrical"]["id"])
         assert other is None or other["precedent"]["value"] < prec["value"]
 
+    def test_english_records_get_the_semantic_factor(self, mclient: Any, world: dict) -> None:
+        """The shipped sentence encoder scores English pairs through the API; Chinese pairs go without."""
+        english = {"skills": [], "courses": [], "certificates": []}
+        nursing, autos = (
+            make_program(mclient, world["school"]["id"], name=name, major_code=code, description=text, **english)
+            for name, code, text in (
+                ("Professional Nursing", "520201",
+                 "Prepares students to care for the sick and injured: patient assessment and ward practice."),
+                ("Automotive Maintenance", "500211", "Vehicle care, engine repair and servicing of cars and trucks."),
+            )
+        )
+        nurse = make_demand(mclient, world["ent"]["id"], title="Registered Nurse",
+                            description="Provide care to ill patients on a hospital ward.", skills=[], majors=[])
+        items = mclient.get(f"/api/v1/demands/{nurse['id']}/matches", params={"kind": "program"}).json()["items"]
+        by_id = {i["id"]: {f["name"]: f for f in i["explanation"]["factors"]} for i in items}
+        ranked = [i["id"] for i in items]
+        assert ranked.index(nursing["id"]) < ranked.index(autos["id"])
+        sem = by_id[nursing["id"]]["semantic"]
+        assert sem["weight"] == 0.8 and sem["value"] > by_id[autos["id"]]["semantic"]["value"] + 0.2
+        assert "sentence embeddings" in sem["note"]
+        # the Chinese nursing program has no English text: the factor is unknown for it
+        assert by_id[world["nursing"]["id"]]["semantic"]["value"] is None
+        # a Chinese demand: no semantic factor at all
+        zh = mclient.get(f"/api/v1/demands/{world['demand']['id']}/matches").json()["items"]
+        assert zh and all("semantic" not in {f["name"] for f in i["explanation"]["factors"]} for i in zh)
+
 
 class TestIndexFollowsWrites:
     def test_create_update_and_delete_are_seen_by_the_next_request(self, mclient: Any, world: dict) -> None:

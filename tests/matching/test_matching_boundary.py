@@ -46,3 +46,8 @@ def test_data_files_ship_with_package() -> None:
     assert (PKG / "data" / "precedents.npz").is_file()
     prec = default_precedents()
     assert prec is not None and prec.n_demands > 1000 and "软件技术" in prec.keys
+    from matching import default_semantic
+
+    assert (PKG / "data" / "semantic" / "model.onnx").is_file()
+    sem = default_semantic()
+    assert sem is not None and sem.dim == 384

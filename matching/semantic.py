@@ -1,0 +1,153 @@
+"""Semantic similarity of English records from a small sentence-embedding model.
+
+The ``semantic`` factor is the cosine similarity of two records' sentence
+embeddings (all-MiniLM-L6-v2, mean pooling, L2-normalised), run with
+ONNX Runtime on the CPU from the model shipped in ``matching/data/semantic``
+(rebuilt by ``scripts/export_semantic_model.py``). It catches what shared
+words miss: "Title Examiners" and a paralegal program share few terms but
+mean related work. The model is English-only, so the factor applies only to
+records written mostly in Latin script (:func:`semantic_text`); Chinese
+records are matched by the lexical and learned factors alone.
+
+Embeddings are computed lazily, one text at a time (no padding, so a text's
+vector never depends on what it was batched with), and memoised by text:
+a record is embedded the first time it reaches a query's head, and again
+only when its text changes. :meth:`SemanticModel.warm` embeds records ahead
+of queries (the web service does this in the background after an index
+build).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # this module imports nothing else of the package (scripts load it on its own)
+    from .types import MatchDoc
+
+__all__ = ["SemanticModel", "semantic_text", "load_default", "DEFAULT_DIR"]
+
+DEFAULT_DIR = Path(__file__).parent / "data" / "semantic"
+#: Characters of a record kept for embedding (the model reads at most ``max_tokens`` word pieces).
+MAX_CHARS = 1500
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def semantic_text(doc: MatchDoc) -> str | None:
+    """The text a record is embedded from, or None when it is not mostly Latin script.
+
+    Title, skills and description, cut at :data:`MAX_CHARS` characters
+    (majors are left out: the service fills them from the Chinese major
+    catalogue). A record counts as Latin-script when it has at least 3 Latin
+    letters and fewer than one CJK character per 10 Latin letters.
+    """
+    parts = [doc.title, ", ".join(doc.skills), doc.text]
+    text = ". ".join(p.strip() for p in parts if p and p.strip())[:MAX_CHARS]
+    latin = len(_LATIN.findall(text))
+    if latin < 3 or len(_CJK.findall(text)) * 10 >= latin:
+        return None
+    return text
+
+
+class SemanticModel:
+    """A sentence encoder with a bounded memo of computed embeddings.
+
+    Parameters
+    ----------
+    model_dir : path
+        Folder with ``model.onnx`` (inputs ``input_ids``, ``attention_mask``,
+        ``token_type_ids``; output: last hidden state) and ``tokenizer.json``.
+    max_tokens : int, default 256
+        Word pieces read per text (the model's training length).
+    cache_size : int, default 500_000
+        Embeddings kept; the oldest are dropped first beyond it.
+    """
+
+    def __init__(self, model_dir: str | Path = DEFAULT_DIR, *, max_tokens: int = 256, cache_size: int = 500_000):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        d = Path(model_dir)
+        opts = ort.SessionOptions()
+        # one thread per call: the service runs several requests at once and owns its cores
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self._session = ort.InferenceSession(str(d / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.no_padding()
+        self.cache_size = cache_size
+        self._memo: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.dim = int(self._embed("dimension probe").shape[0])
+
+    def _embed(self, text: str) -> np.ndarray:
+        enc = self._tokenizer.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        mask = np.ones_like(ids)
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        v = hidden[0].mean(axis=0)
+        norm = float(np.linalg.norm(v))
+        return (v / norm if norm > 0 else v).astype(np.float32)
+
+    def embed(self, text: str) -> np.ndarray:
+        """The L2-normalised embedding of ``text`` (memoised)."""
+        v = self._memo.get(text)
+        if v is None:
+            v = self._embed(text)
+            with self._lock:
+                if len(self._memo) >= self.cache_size:
+                    for old in list(self._memo)[: max(1, self.cache_size // 10)]:
+                        self._memo.pop(old, None)
+                self._memo[text] = v
+        return v
+
+    def similarities(self, query: str, texts: Sequence[str | None]) -> list[float | None]:
+        """Cosine similarity (clipped at 0) of ``query`` to each text; None where a text is None."""
+        q = self.embed(query)
+        return [None if t is None else max(0.0, float(self.embed(t) @ q)) for t in texts]
+
+    def cached(self, text: str) -> bool:
+        """Whether ``text`` is already embedded."""
+        return text in self._memo
+
+    def warm(self, texts: Iterable[str | None], *, stop: threading.Event | None = None) -> int:
+        """Embed ``texts`` ahead of queries; returns how many were computed (stops early when ``stop`` is set)."""
+        done = 0
+        for t in texts:
+            if stop is not None and stop.is_set():
+                break
+            if t is not None and t not in self._memo:
+                self.embed(t)
+                done += 1
+        return done
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+
+_default: SemanticModel | None = None
+_default_lock = threading.Lock()
+
+
+def load_default() -> SemanticModel | None:
+    """The shipped model, loaded once per process; None if it or ONNX Runtime is missing."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            if not (DEFAULT_DIR / "model.onnx").is_file():
+                return None
+            try:
+                _default = SemanticModel(DEFAULT_DIR)
+            except ImportError:
+                return None
+        return _default
