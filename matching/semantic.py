@@ -65,11 +65,12 @@ class SemanticModel:
         ``token_type_ids``; output: last hidden state) and ``tokenizer.json``.
     max_tokens : int, default 256
         Word pieces read per text (the model's training length).
-    cache_size : int, default 500_000
-        Embeddings kept; the oldest are dropped first beyond it.
+    cache_size : int, default 300_000
+        Embeddings kept (as float16, 768 bytes each plus the text); the
+        oldest tenth is dropped when it is full.
     """
 
-    def __init__(self, model_dir: str | Path = DEFAULT_DIR, *, max_tokens: int = 256, cache_size: int = 500_000):
+    def __init__(self, model_dir: str | Path = DEFAULT_DIR, *, max_tokens: int = 256, cache_size: int = 300_000):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -97,10 +98,10 @@ class SemanticModel:
         )[0]
         v = hidden[0].mean(axis=0)
         norm = float(np.linalg.norm(v))
-        return (v / norm if norm > 0 else v).astype(np.float32)
+        return (v / norm if norm > 0 else v).astype(np.float16)
 
     def embed(self, text: str) -> np.ndarray:
-        """The L2-normalised embedding of ``text`` (memoised)."""
+        """The L2-normalised embedding of ``text`` (float16, memoised: the same text always gives the same vector)."""
         v = self._memo.get(text)
         if v is None:
             v = self._embed(text)
@@ -113,8 +114,8 @@ class SemanticModel:
 
     def similarities(self, query: str, texts: Sequence[str | None]) -> list[float | None]:
         """Cosine similarity (clipped at 0) of ``query`` to each text; None where a text is None."""
-        q = self.embed(query)
-        return [None if t is None else max(0.0, float(self.embed(t) @ q)) for t in texts]
+        q = self.embed(query).astype(np.float32)
+        return [None if t is None else max(0.0, float(self.embed(t).astype(np.float32) @ q)) for t in texts]
 
     def cached(self, text: str) -> bool:
         """Whether ``text`` is already embedded."""

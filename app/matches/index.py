@@ -128,7 +128,9 @@ class MatchIndex:
         """Build in the background, then poll the change log every ``poll_seconds``.
 
         With ``warm_semantic`` a second thread then embeds the indexed English
-        records for the ``semantic`` factor, so that queries find them embedded.
+        records for the ``semantic`` factor, so that queries find them embedded,
+        and keeps doing so for records the change log brings in (every
+        ``max(poll_seconds, 5)`` seconds; already embedded texts are skipped).
         """
 
         def run() -> None:
@@ -142,7 +144,7 @@ class MatchIndex:
                 logger.exception("match index build failed")
                 return
             if warm_semantic:
-                self._start_thread(self.warm_semantic, "match-semantic-warm")
+                self._start_thread(lambda: self._warm_loop(max(poll_seconds, 5.0)), "match-semantic-warm")
             while not self._stop.wait(poll_seconds):
                 try:
                     with self._session_factory() as session:
@@ -157,6 +159,11 @@ class MatchIndex:
         self._threads.append(thread)
         thread.start()
 
+    def _warm_loop(self, every: float) -> None:
+        self.warm_semantic()
+        while not self._stop.wait(every):
+            self.warm_semantic()
+
     def warm_semantic(self) -> int:
         """Embed the current engines' English records (supplies first: demands' queries rank them)."""
         engines = self._engines
@@ -169,7 +176,8 @@ class MatchIndex:
             except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
                 logger.exception("semantic warm-up failed")
                 return done
-        logger.info("semantic warm-up embedded %d records in %.1f s", done, time.perf_counter() - started)
+        if done:
+            logger.info("semantic warm-up embedded %d records in %.1f s", done, time.perf_counter() - started)
         return done
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -71,3 +71,27 @@ def test_small_changes_are_applied_incrementally(mclient: Any) -> None:
     mclient.post("/api/v1/match", json={"target": "programs", "text": "PLC"})
     assert index.built_at == built
     assert index.status()["documents"]["program"] == 1
+
+
+def test_english_records_are_embedded_in_the_background(mclient: Any, db_session: Any) -> None:
+    """The warm-up thread embeds records the change log brings in; /readyz counts them."""
+    from matching import semantic_text
+
+    index = mclient.app.state.match_index
+    state = mclient.get("/readyz").json()["match_index"]["semantic"]
+    assert state["enabled"] is True
+    school = make_school(mclient)
+    program = make_program(mclient, school["id"], name="Marine Engineering Technology", major_code="500301",
+                           description="Operation and maintenance of ship engines and marine systems, unique text 7f3a.",
+                           skills=[], courses=[], certificates=[])
+    index.sync(db_session)
+    doc = index.engines.supplies.snapshot_.delta_docs[-1]
+    assert doc.title == program["name"]
+    model = index.engines.supplies.semantic_
+    text = semantic_text(doc)
+    assert text is not None
+    deadline = time.monotonic() + 30
+    while not model.cached(text) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert model.cached(text)
+    assert mclient.get("/readyz").json()["match_index"]["semantic"]["embedded"] >= 1

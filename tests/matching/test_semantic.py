@@ -37,8 +37,8 @@ def test_semantic_text_is_english_only() -> None:
 
 def test_embeddings_are_normalised_deterministic_and_meaningful(model: SemanticModel) -> None:
     a = model.embed("Registered nurses assess patient health problems.")
-    assert a.shape == (384,) and a.dtype == np.float32
-    assert float(np.linalg.norm(a)) == pytest.approx(1.0, abs=1e-5)
+    assert a.shape == (384,) and a.dtype == np.float16
+    assert float(np.linalg.norm(a.astype(np.float32))) == pytest.approx(1.0, abs=1e-3)
     # a fresh encoder (no memo) gives the same vector
     again = SemanticModel()
     np.testing.assert_array_equal(again.embed("Registered nurses assess patient health problems."), a)
