@@ -228,6 +228,32 @@ def _wait_all_workers_ready(base_url: str, timeout: float = 900) -> float:
     return time.monotonic() - started
 
 
+def _wait_semantic_warm(base_url: str, timeout: float = 3600) -> float:
+    """Wait until every worker has embedded its index for the semantic factor (as a server in steady state has).
+
+    ``/readyz`` 200 with a finished warm-up pass and no pass running, twenty times in a row
+    (requests spread over the workers); a service with the factor or its warm-up off passes at once.
+    """
+    import httpx
+
+    started = time.monotonic()
+    streak = 0
+    while streak < 20:
+        if time.monotonic() - started > timeout:
+            raise SystemExit("semantic warm-up did not finish")
+        try:
+            r = httpx.get(base_url + "/readyz", timeout=10)
+            sem = r.json().get("match_index", {}).get("semantic", {})
+            ok = r.status_code == 200 and (
+                not sem.get("enabled") or (sem.get("warm_passes", 0) >= 1 and not sem.get("warming"))
+            )
+        except (httpx.HTTPError, ValueError):
+            ok = False
+        streak = streak + 1 if ok else 0
+        time.sleep(0.05 if ok else 2.0)
+    return time.monotonic() - started
+
+
 def _print(report: dict[str, Any], label: str) -> None:
     print(f"\n### {label}: {report['requests']} requests in {report['seconds']} s = {report['rps']} req/s, "
           f"{report['errors']} errors\n")
@@ -291,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="talentmatch-metrics-")}
         with LiveServer(url, workers=args.workers, env=env).start(wait="/healthz") as server:
             ready_seconds = _wait_all_workers_ready(server.base_url)
+            warm_seconds = _wait_semantic_warm(server.base_url)
             token = login(server.base_url, email, password)
             pools = _pools(server.base_url, token)
             pgid = server.process.pid if server.process is not None else None
@@ -302,11 +329,13 @@ def main(argv: list[str] | None = None) -> int:
             status = httpx.get(server.base_url + "/readyz", timeout=30).json()
         report.update(backend=args.backend, workers=args.workers, clients=args.clients,
                       supplies=args.supplies, demands=args.demands, scale_seconds=round(scale_seconds, 1),
-                      index_ready_seconds=round(ready_seconds, 1),
+                      index_ready_seconds=round(ready_seconds, 1), semantic_warm_seconds=round(warm_seconds, 1),
+                      semantic=status.get("match_index", {}).get("semantic"),
                       index=status.get("match_index", {}).get("documents"),
                       index_build_seconds=status.get("match_index", {}).get("build_seconds"))
         print(f"scaled in {report['scale_seconds']} s; all workers' indexes ready {report['index_ready_seconds']} s "
-              f"after start (build {report['index_build_seconds']} s); documents {report['index']}")
+              f"after start (build {report['index_build_seconds']} s); documents {report['index']}; semantic warm-up "
+              f"done {report['semantic_warm_seconds']} s later ({report['semantic']})")
         _print(report, f"{args.backend}, {args.workers} workers, {args.clients} clients")
         if args.json:
             args.json.write_text(json.dumps(report, indent=2))

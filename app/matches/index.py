@@ -71,6 +71,8 @@ class MatchIndex:
         self._built_docs: dict[str, int] = {}
         self._changed_since_build = 0
         self._threads: list[threading.Thread] = []
+        self.semantic_warming = False
+        self.semantic_warm_passes = 0
 
     # ------------------------------------------------------------------ state
     @property
@@ -91,7 +93,10 @@ class MatchIndex:
             "build_seconds": self.build_seconds,
             "synced_at": self.synced_at.isoformat() if self.synced_at else None,
             "last_change_id": self._last_id,
-            "semantic": _semantic_status(engines),
+            "semantic": _semantic_status(engines) | {
+                "warming": self.semantic_warming,
+                "warm_passes": self.semantic_warm_passes,
+            },
         }
 
     # ------------------------------------------------------------------ build
@@ -170,12 +175,16 @@ class MatchIndex:
         if engines is None:
             return 0
         started, done = time.perf_counter(), 0
-        for matcher in (engines.supplies, engines.demands, *engines.offers.values()):
-            try:
+        self.semantic_warming = True
+        try:
+            for matcher in (engines.supplies, engines.demands, *engines.offers.values()):
                 done += matcher.warm_semantic(self._stop)
-            except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
-                logger.exception("semantic warm-up failed")
-                return done
+        except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
+            logger.exception("semantic warm-up failed")
+            return done
+        finally:
+            self.semantic_warming = False
+            self.semantic_warm_passes += 1
         if done:
             logger.info("semantic warm-up embedded %d records in %.1f s", done, time.perf_counter() - started)
         return done
