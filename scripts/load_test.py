@@ -30,6 +30,7 @@ import tempfile
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -210,48 +211,40 @@ def _pools(base_url: str, token: str) -> dict[str, Any]:
     return {"demands": demands, "programs": programs, "org": org["id"]}
 
 
-def _wait_all_workers_ready(base_url: str, timeout: float = 900) -> float:
-    """``/readyz`` 200 twenty times in a row (requests spread over the workers)."""
+def _readyz_streak(base_url: str, ok: Callable[[Any], bool], timeout: float, what: str) -> float:
+    """Seconds until ``ok(/readyz response)`` held twenty times in a row (requests spread over the workers)."""
     import httpx
 
     started = time.monotonic()
     streak = 0
     while streak < 20:
         if time.monotonic() - started > timeout:
-            raise SystemExit("workers did not become ready")
+            raise SystemExit(what)
         try:
-            ok = httpx.get(base_url + "/readyz", timeout=10).status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        streak = streak + 1 if ok else 0
-        time.sleep(0.05 if ok else 1.0)
+            good = ok(httpx.get(base_url + "/readyz", timeout=10))
+        except (httpx.HTTPError, ValueError):
+            good = False
+        streak = streak + 1 if good else 0
+        time.sleep(0.05 if good else 1.0)
     return time.monotonic() - started
+
+
+def _wait_all_workers_ready(base_url: str, timeout: float = 900) -> float:
+    """``/readyz`` 200 twenty times in a row."""
+    return _readyz_streak(base_url, lambda r: r.status_code == 200, timeout, "workers did not become ready")
+
+
+def _warmed(r: Any) -> bool:
+    sem = r.json().get("match_index", {}).get("semantic", {})
+    return r.status_code == 200 and (not sem.get("enabled") or (sem.get("warm_passes", 0) >= 1 and not sem.get("warming")))
 
 
 def _wait_semantic_warm(base_url: str, timeout: float = 3600) -> float:
-    """Wait until every worker has embedded its index for the semantic factor (as a server in steady state has).
+    """Until every worker has embedded its index for the semantic factor (as a server in steady state has).
 
-    ``/readyz`` 200 with a finished warm-up pass and no pass running, twenty times in a row
-    (requests spread over the workers); a service with the factor or its warm-up off passes at once.
+    A service with the factor or its warm-up off passes at once.
     """
-    import httpx
-
-    started = time.monotonic()
-    streak = 0
-    while streak < 20:
-        if time.monotonic() - started > timeout:
-            raise SystemExit("semantic warm-up did not finish")
-        try:
-            r = httpx.get(base_url + "/readyz", timeout=10)
-            sem = r.json().get("match_index", {}).get("semantic", {})
-            ok = r.status_code == 200 and (
-                not sem.get("enabled") or (sem.get("warm_passes", 0) >= 1 and not sem.get("warming"))
-            )
-        except (httpx.HTTPError, ValueError):
-            ok = False
-        streak = streak + 1 if ok else 0
-        time.sleep(0.05 if ok else 2.0)
-    return time.monotonic() - started
+    return _readyz_streak(base_url, _warmed, timeout, "semantic warm-up did not finish")
 
 
 def _print(report: dict[str, Any], label: str) -> None:
