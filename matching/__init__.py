@@ -47,7 +47,7 @@ from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents, fit_precedents
 from .ranker import Matcher, NotFittedError
 from .search import SearchHit, TitleSearch
-from .semantic import SemanticModel, semantic_text
+from .semantic import EmbeddingStore, SemanticModel, semantic_text
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
 from .text import normalize, stem, tokenize
@@ -69,6 +69,7 @@ __all__ = [
     "ANALYZER_VERSION",
     "AssociationModel",
     "DocTokens",
+    "EmbeddingStore",
     "EDUCATION_LEVELS",
     "Explanation",
     "Factor",

@@ -15,7 +15,7 @@ from .explain import Scorer, build_matches
 from .index import Segment, Snapshot, build_segment, merge_segments, sufficient
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents
-from .semantic import SemanticModel
+from .semantic import EmbeddingStore, SemanticModel
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
 from .types import DocTokens, Filters, Match, MatchDoc
@@ -230,16 +230,18 @@ class Matcher:
             main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1
         )
 
-    def warm_semantic(self, stop: threading.Event | None = None) -> int:
+    def warm_semantic(self, stop: threading.Event | None = None, store: EmbeddingStore | None = None) -> int:
         """Embed every indexed English record ahead of queries; returns how many were computed.
 
         Optional: a record is otherwise embedded the first time it reaches a
-        query's head. Stops early when ``stop`` is set.
+        query's head. ``store`` shares embeddings between processes (see
+        :meth:`SemanticModel.warm`). Stops early when ``stop`` is set.
         """
         snap = self._require_fitted()
         if self.semantic_ is None:
             return 0
-        return self.semantic_.warm((t for seg in (snap.main, snap.delta) for t in seg.sem_texts), stop=stop)
+        texts = (t for seg in (snap.main, snap.delta) for t in seg.sem_texts)
+        return self.semantic_.warm(texts, stop=stop, store=store)
 
     # ---------------------------------------------------------------- ranking
     def query_terms(self, query: MatchDoc) -> tuple[dict[str, float], dict[str, float]]:

@@ -14,23 +14,26 @@ vector never depends on what it was batched with), and memoised by text:
 a record is embedded the first time it reaches a query's head, and again
 only when its text changes. :meth:`SemanticModel.warm` embeds records ahead
 of queries (the web service does this in the background after an index
-build).
+build), reading and writing an optional :class:`EmbeddingStore` so that an
+embedding is computed once, not once per process and restart.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:  # this module imports nothing else of the package (scripts load it on its own)
     from .types import MatchDoc
 
-__all__ = ["SemanticModel", "semantic_text", "load_default", "DEFAULT_DIR"]
+__all__ = ["SemanticModel", "EmbeddingStore", "semantic_text", "load_default", "DEFAULT_DIR"]
 
 DEFAULT_DIR = Path(__file__).parent / "data" / "semantic"
 #: Characters of a record kept for embedding (the model reads at most ``max_tokens`` word pieces).
@@ -53,6 +56,22 @@ def semantic_text(doc: MatchDoc) -> str | None:
     if latin < 3 or len(_CJK.findall(text)) * 10 >= latin:
         return None
     return text
+
+
+class EmbeddingStore(Protocol):
+    """Where computed embeddings are kept between processes (the service: a database table).
+
+    Keys are :meth:`SemanticModel.key` digests (model and text); values the
+    float16 vector's bytes.
+    """
+
+    def load(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        """The stored vectors of those of ``keys`` that are stored."""
+        ...
+
+    def save(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """Store ``(key, vector bytes)`` pairs; keys already stored are left as they are."""
+        ...
 
 
 class SemanticModel:
@@ -85,6 +104,10 @@ class SemanticModel:
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.no_padding()
         self.cache_size = cache_size
+        #: Identifies the model's weights and tokenizer (part of every store key).
+        self.model_id = hashlib.sha256(
+            (d / "model.onnx").read_bytes() + (d / "tokenizer.json").read_bytes()
+        ).hexdigest()[:16]
         self._memo: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self.dim = int(self._embed("dimension probe").shape[0])
@@ -100,16 +123,23 @@ class SemanticModel:
         norm = float(np.linalg.norm(v))
         return (v / norm if norm > 0 else v).astype(np.float16)
 
+    def key(self, text: str) -> str:
+        """Store key of ``text``'s embedding under this model (hex SHA-256 of model id and text)."""
+        return hashlib.sha256(f"{self.model_id}\0{text}".encode()).hexdigest()
+
+    def _remember(self, text: str, v: np.ndarray) -> None:
+        with self._lock:
+            if len(self._memo) >= self.cache_size:
+                for old in list(self._memo)[: max(1, self.cache_size // 10)]:
+                    self._memo.pop(old, None)
+            self._memo[text] = v
+
     def embed(self, text: str) -> np.ndarray:
         """The L2-normalised embedding of ``text`` (float16, memoised: the same text always gives the same vector)."""
         v = self._memo.get(text)
         if v is None:
             v = self._embed(text)
-            with self._lock:
-                if len(self._memo) >= self.cache_size:
-                    for old in list(self._memo)[: max(1, self.cache_size // 10)]:
-                        self._memo.pop(old, None)
-                self._memo[text] = v
+            self._remember(text, v)
         return v
 
     def similarities(self, query: str, texts: Sequence[str | None]) -> list[float | None]:
@@ -121,15 +151,41 @@ class SemanticModel:
         """Whether ``text`` is already embedded."""
         return text in self._memo
 
-    def warm(self, texts: Iterable[str | None], *, stop: threading.Event | None = None) -> int:
-        """Embed ``texts`` ahead of queries; returns how many were computed (stops early when ``stop`` is set)."""
+    def warm(
+        self,
+        texts: Iterable[str | None],
+        *,
+        stop: threading.Event | None = None,
+        store: EmbeddingStore | None = None,
+        batch: int = 256,
+    ) -> int:
+        """Embed ``texts`` ahead of queries; returns how many were computed.
+
+        With ``store``, vectors stored there are loaded instead of computed,
+        and computed ones are saved (``batch`` texts per round trip). Stops
+        early when ``stop`` is set.
+        """
         done = 0
-        for t in texts:
+        todo = (t for t in texts if t is not None and t not in self._memo)
+        while chunk := list(dict.fromkeys(itertools.islice(todo, batch))):
+            keys = [self.key(t) for t in chunk] if store is not None else []
+            stored = store.load(keys) if store is not None else {}
+            fresh: list[tuple[str, bytes]] = []
+            for i, t in enumerate(chunk):
+                if stop is not None and stop.is_set():
+                    break
+                raw = stored.get(keys[i]) if store is not None else None
+                if raw is not None and len(raw) == 2 * self.dim:
+                    self._remember(t, np.frombuffer(raw, dtype=np.float16).copy())
+                elif t not in self._memo:
+                    v = self.embed(t)
+                    done += 1
+                    if store is not None:
+                        fresh.append((keys[i], v.tobytes()))
+            if store is not None and fresh:
+                store.save(fresh)
             if stop is not None and stop.is_set():
                 break
-            if t is not None and t not in self._memo:
-                self.embed(t)
-                done += 1
         return done
 
     def __len__(self) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeLogEntry
 from app.matches import documents
+from app.matches.embeddings import SqlEmbeddingStore
 from app.matches.search_index import LiveTitleSearch
 from matching import MatchDoc, Matcher
 
@@ -73,6 +74,7 @@ class MatchIndex:
         self._threads: list[threading.Thread] = []
         self.semantic_warming = False
         self.semantic_warm_passes = 0
+        self._embedding_store = SqlEmbeddingStore(session_factory)
 
     # ------------------------------------------------------------------ state
     @property
@@ -170,7 +172,11 @@ class MatchIndex:
             self.warm_semantic()
 
     def warm_semantic(self) -> int:
-        """Embed the current engines' English records (supplies first: demands' queries rank them)."""
+        """Embed the current engines' English records (supplies first: demands' queries rank them).
+
+        Vectors another process stored in ``text_embedding`` are loaded, not computed; returns how
+        many this call computed.
+        """
         engines = self._engines
         if engines is None:
             return 0
@@ -178,7 +184,7 @@ class MatchIndex:
         self.semantic_warming = True
         try:
             for matcher in (engines.supplies, engines.demands, *engines.offers.values()):
-                done += matcher.warm_semantic(self._stop)
+                done += matcher.warm_semantic(self._stop, store=self._embedding_store)
         except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
             logger.exception("semantic warm-up failed")
             return done

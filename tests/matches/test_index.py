@@ -90,8 +90,13 @@ def test_english_records_are_embedded_in_the_background(mclient: Any, db_session
     model = index.engines.supplies.semantic_
     text = semantic_text(doc)
     assert text is not None
+    # ... and stores the vector for the other processes and the next start
+    from app.matches.embeddings import SqlEmbeddingStore
+
+    store = SqlEmbeddingStore(lambda: type(db_session)(bind=db_session.get_bind()))
     deadline = time.monotonic() + 30
-    while not model.cached(text) and time.monotonic() < deadline:
+    while not store.load([model.key(text)]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert model.cached(text)
+    assert store.load([model.key(text)]) == {model.key(text): model.embed(text).tobytes()}
     assert mclient.get("/readyz").json()["match_index"]["semantic"]["embedded"] >= 1

@@ -132,3 +132,32 @@ def test_warm_embeds_every_english_record(model: SemanticModel) -> None:
     assert m.warm_semantic() == 5
     assert all(model.cached(semantic_text(s)) for s in supplies[:5])
     assert m.warm_semantic() == 0
+
+
+class _DictStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes] = {}
+        self.loads = 0
+
+    def load(self, keys):  # type: ignore[no-untyped-def]
+        self.loads += 1
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
+    def save(self, items):  # type: ignore[no-untyped-def]
+        for k, v in items:
+            self.rows.setdefault(k, v)
+
+
+def test_warm_shares_embeddings_through_a_store() -> None:
+    texts = [f"Shared store program {i}: a description of the courses" for i in range(7)] + [None]
+    store = _DictStore()
+    first = SemanticModel()
+    assert first.warm(texts, store=store, batch=3) == 7
+    assert len(store.rows) == 7 and store.loads == 3
+    # another process: loads every vector, computes none, and gets the very same vectors
+    second = SemanticModel()
+    assert second.warm(texts, store=store) == 0
+    for t in texts[:7]:
+        np.testing.assert_array_equal(second.embed(t), first.embed(t))
+    # keys depend on the model and the text
+    assert first.key("a") != first.key("b") and first.key("a") == second.key("a") and len(first.key("a")) == 64
