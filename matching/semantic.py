@@ -144,8 +144,14 @@ class SemanticModel:
 
     def similarities(self, query: str, texts: Sequence[str | None]) -> list[float | None]:
         """Cosine similarity (clipped at 0) of ``query`` to each text; None where a text is None."""
-        q = self.embed(query).astype(np.float32)
-        return [None if t is None else max(0.0, float(self.embed(t).astype(np.float32) @ q)) for t in texts]
+        known = [i for i, t in enumerate(texts) if t is not None]
+        out: list[float | None] = [None] * len(texts)
+        if known:
+            q = self.embed(query).astype(np.float32)
+            m = np.stack([self.embed(texts[i]) for i in known]).astype(np.float32)  # type: ignore[arg-type]
+            for i, v in zip(known, np.maximum(m @ q, 0.0).tolist(), strict=True):
+                out[i] = v
+        return out
 
     def cached(self, text: str) -> bool:
         """Whether ``text`` is already embedded."""
