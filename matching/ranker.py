@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, TypeVar
@@ -230,18 +231,24 @@ class Matcher:
             main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1
         )
 
-    def warm_semantic(self, stop: threading.Event | None = None, store: EmbeddingStore | None = None) -> int:
+    def warm_semantic(
+        self, stop: threading.Event | None = None, store: EmbeddingStore | None = None, start: float = 0.0
+    ) -> int:
         """Embed every indexed English record ahead of queries; returns how many were computed.
 
         Optional: a record is otherwise embedded the first time it reaches a
         query's head. ``store`` shares embeddings between processes (see
-        :meth:`SemanticModel.warm`). Stops early when ``stop`` is set.
+        :meth:`SemanticModel.warm`); ``start`` (a fraction in [0, 1)) begins
+        the pass that far into the records and wraps around, so that
+        processes warming at once with a store split the work. Stops early
+        when ``stop`` is set.
         """
         snap = self._require_fitted()
         if self.semantic_ is None:
             return 0
-        texts = (t for seg in (snap.main, snap.delta) for t in seg.sem_texts)
-        return self.semantic_.warm(texts, stop=stop, store=store)
+        texts = [*snap.main.sem_texts, *snap.delta.sem_texts]
+        k = int(min(max(start, 0.0), 1.0) * len(texts)) % max(len(texts), 1)
+        return self.semantic_.warm(itertools.chain(texts[k:], texts[:k]), stop=stop, store=store)
 
     # ---------------------------------------------------------------- ranking
     def query_terms(self, query: MatchDoc) -> tuple[dict[str, float], dict[str, float]]:

@@ -10,6 +10,7 @@ never wait for a writer and never see a half-applied change.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -184,7 +185,8 @@ class MatchIndex:
         self.semantic_warming = True
         try:
             for matcher in (engines.supplies, engines.demands, *engines.offers.values()):
-                done += matcher.warm_semantic(self._stop, store=self._embedding_store)
+                # a random starting point per process: workers warming at once split the work
+                done += matcher.warm_semantic(self._stop, store=self._embedding_store, start=random.random())
         except Exception:  # noqa: BLE001 - warming is an optimisation; queries embed lazily
             logger.exception("semantic warm-up failed")
             return done

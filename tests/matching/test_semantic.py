@@ -132,6 +132,10 @@ def test_warm_embeds_every_english_record(model: SemanticModel) -> None:
     assert m.warm_semantic() == 5
     assert all(model.cached(semantic_text(s)) for s in supplies[:5])
     assert m.warm_semantic() == 0
+    # starting part-way through still covers every record once
+    others = [_p(i, f"Rotated warm program {i}", f"Another unique description {i}") for i in range(7)]
+    assert Matcher().fit(others).warm_semantic(start=0.6) == 7
+    assert all(model.cached(semantic_text(s)) for s in others)
 
 
 class _DictStore:
