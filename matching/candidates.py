@@ -17,6 +17,7 @@ import numpy as np
 
 from .factors import education_code, education_lookup, region_code_int, region_similarity
 from .index import Segment, Snapshot
+from .kernels import live_positions, top_indices
 from .params import MatchParams
 from .scorer import Scorer
 from .text import normalize
@@ -27,29 +28,27 @@ __all__ = ["NEUTRAL", "Candidates", "collect_candidates", "stage_a", "head_pool"
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 #: Value assumed for a factor the query has data for but the candidate lacks.
 NEUTRAL = 0.5
+_NONE_DEAD = np.zeros(0, dtype=bool)
 #: Largest region similarity (see :func:`matching.factors.region_similarity`); NEUTRAL is below it.
 _REGION_MAX = 1.0
 
 
-def _filter_mask(seg: Segment, f: Filters, day: int, query: MatchDoc) -> np.ndarray:
-    """Filters over the whole segment (contiguous arrays: cheaper than gathering candidates first)."""
-    mask = seg.active & (seg.valid_from <= day) & (seg.valid_until >= day)
-    self_pos = np.flatnonzero(seg.ids == query.id)
-    if len(self_pos):
-        mask[self_pos[seg.kind[self_pos] == _KIND_CODE[query.kind]]] = False
+def _filtered(seg: Segment, f: Filters, cand: np.ndarray) -> np.ndarray:
+    """The candidates ``cand`` (positions in ``seg``) that pass the optional filters."""
     if f.kinds is not None:
-        mask &= np.isin(seg.kind, [_KIND_CODE[k] for k in f.kinds])
+        cand = cand[np.isin(seg.kind[cand], [_KIND_CODE[k] for k in f.kinds])]
     if f.region_prefix:
         digits = len(f.region_prefix)
-        mask &= (seg.region >= 0) & (seg.region // 10 ** (6 - digits) == int(f.region_prefix))
+        region = seg.region[cand]
+        cand = cand[(region >= 0) & (region // 10 ** (6 - digits) == int(f.region_prefix))]
     if f.education_levels is not None:
         codes = [education_code(x) for x in f.education_levels] + [-1]
-        mask &= np.isin(seg.edu, codes)
+        cand = cand[np.isin(seg.edu[cand], codes)]
     if f.exclude_ids:
-        mask &= ~np.isin(seg.ids, list(f.exclude_ids))
+        cand = cand[~np.isin(seg.ids[cand], list(f.exclude_ids))]
     if f.exclude_organization_ids:
-        mask &= ~np.isin(seg.org, list(f.exclude_organization_ids))
-    return mask
+        cand = cand[~np.isin(seg.org[cand], list(f.exclude_organization_ids))]
+    return cand
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,10 +90,14 @@ def collect_candidates(sc: Scorer, f: Filters, day: int) -> Candidates:
         if seg.n == 0:
             continue
         text = sc.text(seg)
-        mask = (text > 0) & _filter_mask(seg, f, day, sc.query)
-        if si == 0 and len(snap.dead):
-            mask &= ~snap.dead_mask
-        cand = np.flatnonzero(mask)
+        # one compiled pass for what every query checks (text, validity, tombstones, itself), then the
+        # optional filters on the candidates only
+        dead = snap.dead_mask if si == 0 and len(snap.dead) else _NONE_DEAD
+        q = sc.query
+        cand = live_positions(
+            text, seg.active, seg.valid_from, seg.valid_until, day, dead, seg.ids, seg.kind, q.id, _KIND_CODE[q.kind]
+        )
+        cand = _filtered(seg, f, cand)
         if f.industry:
             want = normalize(f.industry)
             cand = cand[np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))]
@@ -170,7 +173,7 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     if len(scored) <= 4 * depth:
         return scored
     raw = cand.raw[scored]
-    top = scored[np.argpartition(raw, len(raw) - 2 * depth)[len(raw) - 2 * depth :]]
+    top = scored[top_indices(raw, 2 * depth)]  # which of tied records is taken does not matter for a bound
     top_score, _, den = stage_a(q, p, cand, top)
     bound = float(np.partition(top_score, len(top_score) - depth)[len(top_score) - depth])
     edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")

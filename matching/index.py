@@ -45,14 +45,12 @@ class Segment:
     """Column-aligned arrays for ``n`` documents plus a term-major matrix.
 
     ``matrix`` has shape ``(len(vocab), n)``; row ``vocab[t]`` is the posting
-    list of term ``t`` with BM25 saturation values. ``doc_terms`` is its
-    transpose (document-major), used only to explain a page of results.
+    list of term ``t`` with BM25 saturation values (column indices sorted).
     """
 
     ids: np.ndarray
     vocab: dict[str, int]
     matrix: sp.csr_matrix
-    doc_terms: sp.csr_matrix
     df: np.ndarray
     kind: np.ndarray
     edu: np.ndarray
@@ -160,7 +158,6 @@ def build_segment(
         ids=i64("ids"),
         vocab=vocab,
         matrix=matrix,
-        doc_terms=matrix.T.tocsr(),
         df=df,
         kind=i64("kind").astype(np.int8),
         edu=i64("edu").astype(np.int8),
@@ -209,7 +206,6 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
         ids=_cat(main.ids, delta.ids, keep),
         vocab=vocab,
         matrix=matrix,
-        doc_terms=matrix.T.tocsr(),
         df=np.diff(matrix.indptr).astype(np.float64),
         kind=_cat(main.kind, delta.kind, keep),
         edu=_cat(main.edu, delta.edu, keep),

@@ -13,6 +13,7 @@ from .analysis import ANALYZER_VERSION, analyze_doc, query_term_weights
 from .associations import DEFAULT_ASSOCIATION_QUERY_WEIGHTS, AssociationModel, default_associations
 from .explain import Scorer, build_matches
 from .index import Snapshot, build_segment, merge_segments, sufficient
+from .kernels import warm as warm_kernels
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
@@ -121,6 +122,7 @@ class Matcher:
         to skip tokenisation.
         """
         self._check_params()
+        warm_kernels()  # compile (or load) the ranking kernels now, not on the first request
         p = self.params_
         main, avg = build_segment(
             ((d, self.analyze(d)) for d in docs),

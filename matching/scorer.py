@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .index import Segment, Snapshot
+from .kernels import row_values
 from .params import MatchParams
 from .precedents import Precedents
 from .scoring import accumulate
@@ -121,15 +122,10 @@ class Scorer:
         rows, terms, wts = self._part_rows(seg, part) if part else (np.zeros(0, dtype=np.int64), [], np.zeros(0))
         if len(rows) == 0 or not positions:
             return [[] for _ in positions]
-        m = seg.doc_terms  # a page of short document rows: plain slices beat fancy indexing here
-        spans = [(int(m.indptr[p]), int(m.indptr[p + 1])) for p in positions]
-        idx = np.concatenate([m.indices[lo:hi] for lo, hi in spans]).astype(np.int64)
-        data = np.concatenate([m.data[lo:hi] for lo, hi in spans])
-        k = np.minimum(np.searchsorted(rows, idx), len(rows) - 1)
-        hit = rows[k] == idx
-        owner = np.repeat(np.arange(len(positions)), [hi - lo for lo, hi in spans])[hit]
-        kk = k[hit]
-        vals = (wts[kk] * data[hit].astype(np.float64)).tolist()
+        m = seg.matrix  # the page's values of these terms, by binary search in each posting list
+        dense = row_values(m.indptr, m.indices, m.data, rows, np.asarray(positions, dtype=np.int64))
+        owner, kk = np.nonzero(dense)
+        vals = (wts[kk] * dense[owner, kk].astype(np.float64)).tolist()
         per: list[list[tuple[float, str]]] = [[] for _ in positions]
         for o, j, v in zip(owner.tolist(), kk.tolist(), vals, strict=True):
             per[o].append((-round(v, 6), terms[j]))

@@ -1,0 +1,110 @@
+"""The compiled kernels give the same bits as their NumPy/SciPy fallbacks, and rankings do not depend on numba."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from matching import kernels
+
+ROOT = Path(__file__).resolve().parents[2]
+
+needs_numba = pytest.mark.skipif(not kernels.ENABLED, reason="numba not installed")
+
+
+def _matrix(seed: int, n_rows: int = 40, n_cols: int = 300, density: float = 0.2) -> sp.csr_matrix:
+    m = sp.random(n_rows, n_cols, density=density, format="csr", dtype=np.float32, random_state=seed)
+    m.data += np.float32(0.01)  # stored values are positive, as BM25 saturation values are
+    m.sort_indices()
+    return m
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(5))
+def test_accumulate_bit_identical_to_scipy(seed: int) -> None:
+    m = _matrix(seed)
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(m.shape[0], size=25, replace=False).astype(np.int64)
+    w = rng.random(25) * 3
+    got = kernels._accumulate(m.indptr, m.indices, m.data, rows, w, m.shape[1])
+    want = np.asarray(m[rows].T @ w, dtype=np.float64)
+    assert got.dtype == np.float64
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+@needs_numba
+def test_live_positions_matches_numpy() -> None:
+    rng = np.random.default_rng(1)
+    n = 500
+    raw = np.where(rng.random(n) < 0.5, rng.random(n), 0.0)
+    active = rng.random(n) < 0.9
+    vf = rng.integers(0, 10, n)
+    vu = rng.integers(5, 20, n)
+    ids = rng.permutation(n).astype(np.int64)
+    kind = rng.integers(0, 3, n).astype(np.int8)
+    for dead in (np.zeros(0, dtype=bool), rng.random(n) < 0.1):
+        for self_id in (int(ids[np.flatnonzero(raw > 0)[0]]), -5):
+            args = (raw, active, vf, vu, 7, dead, ids, kind, self_id, int(kind[ids == self_id][0]) if self_id >= 0 else 0)
+            got = kernels._live(*args)
+            mask = (raw > 0) & active & (vf <= 7) & (vu >= 7)
+            if len(dead):
+                mask &= ~dead
+            mask &= ~((ids == args[8]) & (kind == args[9]))
+            assert got.tolist() == np.flatnonzero(mask).tolist()
+
+
+@needs_numba
+def test_top_indices_and_row_values() -> None:
+    rng = np.random.default_rng(2)
+    v = rng.random(1000)
+    v[::7] = 0.5  # ties
+    for m in (1, 10, 200, 1000):
+        got = np.sort(v[kernels._top(v, m)])
+        assert got.tolist() == np.sort(v)[len(v) - m :].tolist()
+    mat = _matrix(3)
+    rows = np.array([0, 5, 7, 39], dtype=np.int64)
+    cols = np.array([0, 3, 150, 299], dtype=np.int64)
+    want = mat[rows][:, cols].toarray().T
+    assert np.array_equal(kernels._row_values(mat.indptr, mat.indices, mat.data, rows, cols), want)
+
+
+def test_warm_is_once_per_process() -> None:
+    kernels.warm()
+    assert kernels.warm() == 0.0
+    assert kernels.warm_seconds() is not None
+
+
+_RANK_SCRIPT = """
+import json
+from matching import Matcher
+from matching.synthetic import synthetic_docs
+from matching.types import Filters
+m = Matcher().fit(synthetic_docs(800, seed=4))
+out = []
+for q in synthetic_docs(15, seed=6, kind="demand"):
+    for f in (Filters(), Filters(min_score=0.2)):
+        page, total = m.rank(q, top_k=8, filters=f)
+        out.append([total, [(x.id, x.score, repr(x.explanation)) for x in page]])
+print(json.dumps(out))
+"""
+
+
+@needs_numba
+def test_rankings_same_without_numba() -> None:
+    def run(no_numba: bool) -> list:
+        env = {k: v for k, v in os.environ.items() if k != "TALENTMATCH_NO_NUMBA"}
+        if no_numba:
+            env["TALENTMATCH_NO_NUMBA"] = "1"
+        out = subprocess.run(
+            [sys.executable, "-c", _RANK_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        return json.loads(out.stdout)
+
+    assert run(no_numba=True) == run(no_numba=False)
