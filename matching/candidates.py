@@ -33,22 +33,40 @@ _NONE_DEAD = np.zeros(0, dtype=bool)
 _REGION_MAX = 1.0
 
 
-def _filtered(seg: Segment, f: Filters, cand: np.ndarray) -> np.ndarray:
-    """The candidates ``cand`` (positions in ``seg``) that pass the optional filters."""
+def _filtered(seg: Segment, f: Filters, cand: np.ndarray) -> np.ndarray | None:
+    """Which of the candidates ``cand`` (positions in ``seg``) pass the optional filters (None: all)."""
+    keep: np.ndarray | None = None
+
+    def both(m: np.ndarray) -> np.ndarray:
+        return m if keep is None else keep & m
+
     if f.kinds is not None:
-        cand = cand[np.isin(seg.kind[cand], [_KIND_CODE[k] for k in f.kinds])]
+        keep = both(np.isin(seg.kind[cand], [_KIND_CODE[k] for k in f.kinds]))
     if f.region_prefix:
         digits = len(f.region_prefix)
         region = seg.region[cand]
-        cand = cand[(region >= 0) & (region // 10 ** (6 - digits) == int(f.region_prefix))]
+        keep = both((region >= 0) & (region // 10 ** (6 - digits) == int(f.region_prefix)))
     if f.education_levels is not None:
         codes = [education_code(x) for x in f.education_levels] + [-1]
-        cand = cand[np.isin(seg.edu[cand], codes)]
+        keep = both(np.isin(seg.edu[cand], codes))
     if f.exclude_ids:
-        cand = cand[~np.isin(seg.ids[cand], list(f.exclude_ids))]
+        keep = both(~np.isin(seg.ids[cand], list(f.exclude_ids)))
     if f.exclude_organization_ids:
-        cand = cand[~np.isin(seg.org[cand], list(f.exclude_organization_ids))]
-    return cand
+        keep = both(~np.isin(seg.org[cand], list(f.exclude_organization_ids)))
+    if f.industry:
+        want = normalize(f.industry)
+        keep = both(np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand)))
+    return keep
+
+
+def _at_candidates(cand: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """Per candidate (ascending positions ``cand``) the largest of ``vals`` at its position in ``cols``, else 0."""
+    out = np.zeros(len(cand))
+    if len(cols) and len(cand):
+        at = np.minimum(np.searchsorted(cand, cols), len(cand) - 1)
+        hit = cand[at] == cols
+        np.maximum.at(out, at[hit], vals[hit])
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,19 +112,28 @@ def collect_candidates(sc: Scorer, f: Filters, day: int) -> Candidates:
         # optional filters on the candidates only
         dead = snap.dead_mask if si == 0 and len(snap.dead) else _NONE_DEAD
         q = sc.query
-        cand = live_positions(
-            text, seg.active, seg.valid_from, seg.valid_until, day, dead, seg.ids, seg.kind, q.id, _KIND_CODE[q.kind]
+        cand, cand_raw, cand_ok = live_positions(
+            text,
+            seg.active,
+            seg.valid_from,
+            seg.valid_until,
+            day,
+            dead,
+            seg.ids,
+            seg.kind,
+            q.id,
+            _KIND_CODE[q.kind] if _KIND_CODE[q.kind] in seg.kind_codes else -1,
+            seg.ok,
         )
-        cand = _filtered(seg, f, cand)
-        if f.industry:
-            want = normalize(f.industry)
-            cand = cand[np.fromiter((want in seg.industries[i] for i in cand), dtype=bool, count=len(cand))]
+        keep = _filtered(seg, f, cand)
+        if keep is not None:
+            cand, cand_raw, cand_ok = cand[keep], cand_raw[keep], cand_ok[keep]
         seg_of.append(np.full(len(cand), si, dtype=np.int8))
         pos.append(cand)
-        raw.append(text[cand])
+        raw.append(cand_raw)
         if sc.use_precedents:
-            prec.append(sc.precedent(seg)[cand])
-        ok.append(seg.ok[cand] if sc.query_ok else np.zeros(len(cand), dtype=bool))
+            prec.append(_at_candidates(cand, *sc.precedent_hits(seg)))
+        ok.append(cand_ok if sc.query_ok else np.zeros(len(cand), dtype=bool))
 
     def cat(xs: list[np.ndarray], dtype: type) -> np.ndarray:
         return xs[0] if len(xs) == 1 else np.concatenate(xs) if xs else np.zeros(0, dtype=dtype)
@@ -172,7 +199,8 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     """
     if len(scored) <= 4 * depth:
         return scored
-    raw = cand.raw[scored]
+    every = len(scored) == len(cand.raw)  # the common case: no gathers
+    raw = cand.raw if every else cand.raw[scored]
     top = scored[top_indices(raw, 2 * depth)]  # which of tied records is taken does not matter for a bound
     top_score, _, den = stage_a(q, p, cand, top)
     bound = float(np.partition(top_score, len(top_score) - depth)[len(top_score) - depth])
@@ -186,7 +214,9 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     g_cut = (bound * den - hi) / p.weight_text
     if g_cut <= 0:
         return scored
-    with_prec = cand.prec[scored] > 0 if cand.prec is not None else np.zeros(len(scored), dtype=bool)
+    with_prec = (
+        (cand.prec if every else cand.prec[scored]) > 0 if cand.prec is not None else np.zeros(len(scored), dtype=bool)
+    )
     if g_cut > 1 and with_prec.any():  # only a precedent lifts a record that high (text value g < 1)
         return scored[with_prec]
     if g_cut >= 1:  # unreachable in exact arithmetic (the top records reach it); keep all to be safe

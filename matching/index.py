@@ -84,6 +84,11 @@ class Segment:
                 out.setdefault(name, []).append(pos)
         return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
 
+    @cached_property
+    def kind_codes(self) -> frozenset[int]:
+        """Codes (``KINDS`` positions) of the record kinds present."""
+        return frozenset(np.unique(self.kind).tolist())
+
     def position(self) -> dict[int, int]:
         """``id -> column`` mapping (built on demand)."""
         return {int(i): p for p, i in enumerate(self.ids)}
@@ -164,8 +169,8 @@ def build_segment(
         region=i64("region"),
         org=i64("org"),
         active=flag("active"),
-        valid_from=i64("vf"),
-        valid_until=i64("vu"),
+        valid_from=i64("vf").astype(np.int32),  # day ordinals (int32: less to read per query)
+        valid_until=i64("vu").astype(np.int32),
         ok=flag("ok"),
         has_skills=flag("sk"),
         has_majors=flag("mj"),

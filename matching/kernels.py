@@ -44,21 +44,29 @@ def _accumulate_loop(indptr, indices, data, rows, weights, n):  # type: ignore[n
     return out
 
 
-def _live_loop(raw, active, valid_from, valid_until, day, dead, ids, kind, self_id, self_kind):  # type: ignore[no-untyped-def]
+def _live_loop(raw, active, valid_from, valid_until, day, dead, ids, kind, self_id, self_kind, ok):  # type: ignore[no-untyped-def]
     # positions (ascending) with a text value that are active and valid on ``day``, not tombstoned
-    # (``dead`` empty: none is) and not the query itself (same id and kind); branch-free, since about
-    # half the records of a typical query pass and branches on that mispredict
-    out = np.empty(raw.shape[0], dtype=np.int64)
+    # (``dead`` empty: none is) and not the query itself (same id and kind; ``self_kind`` < 0: the
+    # query's kind is not in the segment, nothing to check), with their ``raw`` and
+    # ``ok`` values; branch-free, since about half the records of a typical query pass and branches
+    # on that mispredict
+    n = raw.shape[0]
+    pos = np.empty(n, dtype=np.int64)
+    out_raw = np.empty(n, dtype=np.float64)
+    out_ok = np.empty(n, dtype=np.bool_)
     n_out = 0
     has_dead = dead.shape[0] > 0
-    for i in range(raw.shape[0]):
+    for i in range(n):
         keep = (raw[i] > 0) & active[i] & (valid_from[i] <= day) & (valid_until[i] >= day)
-        keep &= (ids[i] != self_id) | (kind[i] != self_kind)
+        if self_kind >= 0:
+            keep &= (ids[i] != self_id) | (kind[i] != self_kind)
         if has_dead:
             keep &= not dead[i]
-        out[n_out] = i
+        pos[n_out] = i
+        out_raw[n_out] = raw[i]
+        out_ok[n_out] = ok[i]
         n_out += keep
-    return out[:n_out].copy()
+    return pos[:n_out].copy(), out_raw[:n_out].copy(), out_ok[:n_out].copy()
 
 
 def _top_loop(values, m):  # type: ignore[no-untyped-def]
@@ -127,6 +135,16 @@ if ENABLED:
     _row_values = njit(cache=True, nogil=True)(_row_values_loop)
 
 
+_INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+_DATA_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _compiled_for(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> bool:
+    # only the dtypes compiled by warm(): any other (never built by the index) takes the fallback
+    # instead of compiling on a request
+    return ENABLED and indptr.dtype == indices.dtype and indices.dtype in _INDEX_TYPES and data.dtype in _DATA_TYPES
+
+
 def accumulate_rows(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray, weights: np.ndarray, n: int
 ) -> np.ndarray:
@@ -135,7 +153,7 @@ def accumulate_rows(
     Each column's sum is formed term by term in the order of ``rows``, as
     SciPy's ``M[rows].T @ weights`` does, so both give the same bits.
     """
-    if ENABLED:
+    if _compiled_for(indptr, indices, data):
         return _accumulate(indptr, indices, data, rows, weights, n)
     import scipy.sparse as sp
 
@@ -154,19 +172,25 @@ def live_positions(
     kind: np.ndarray,
     self_id: int,
     self_kind: int,
-) -> np.ndarray:
-    """Ascending positions ``i`` with ``raw[i] > 0``, active and valid on ``day``, not ``dead[i]``
-    (``dead`` may be empty: nothing is dead) and not the query itself (``ids[i] == self_id`` and
-    ``kind[i] == self_kind``)."""
+    ok: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(positions, raw[positions], ok[positions])`` of the records that can match.
+
+    Positions ``i`` (ascending) with ``raw[i] > 0``, active and valid on
+    ``day``, not ``dead[i]`` (``dead`` may be empty: nothing is dead) and not
+    the query itself (``ids[i] == self_id`` and ``kind[i] == self_kind``;
+    pass ``self_kind=-1`` when no record has the query's kind).
+    """
     if ENABLED:
-        return _live(raw, active, valid_from, valid_until, day, dead, ids, kind, self_id, self_kind)
+        return _live(raw, active, valid_from, valid_until, day, dead, ids, kind, self_id, self_kind, ok)
     mask = (raw > 0) & active & (valid_from <= day) & (valid_until >= day)
     if len(dead):
         mask &= ~dead
-    self_pos = np.flatnonzero(ids == self_id)
+    self_pos = np.flatnonzero(ids == self_id) if self_kind >= 0 else ids[:0]
     if len(self_pos):
         mask[self_pos[kind[self_pos] == self_kind]] = False
-    return np.flatnonzero(mask)
+    pos = np.flatnonzero(mask)
+    return pos, raw[pos], ok[pos]
 
 
 def top_indices(values: np.ndarray, m: int) -> np.ndarray:
@@ -187,7 +211,7 @@ def row_values(
 
     The posting lists must have sorted column indices (as the index keeps them).
     """
-    if ENABLED:
+    if _compiled_for(indptr, indices, data):
         return _row_values(indptr, indices, data, rows, cols)
     out = np.zeros((len(cols), len(rows)), dtype=np.float32)
     for k, r in enumerate(rows.tolist()):
@@ -220,9 +244,8 @@ def warm() -> float:
                     row_values(indptr, indices, data, rows, np.zeros(1, dtype=np.int64))
             top_indices(np.ones(2), 1)
             one = np.ones(1, dtype=bool)
-            i64 = np.zeros(1, dtype=np.int64)
-            for dead in (one, np.zeros(0, dtype=bool)):
-                live_positions(np.ones(1), one, i64, i64, 0, dead, i64, np.zeros(1, dtype=np.int8), 1, 0)
+            i64, i32 = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32)
+            live_positions(np.ones(1), one, i32, i32, 0, one, i64, np.zeros(1, dtype=np.int8), 1, 0, one)
         _warm_s.append(time.perf_counter() - t)
         return _warm_s[0]
 

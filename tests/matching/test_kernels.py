@@ -45,19 +45,22 @@ def test_live_positions_matches_numpy() -> None:
     n = 500
     raw = np.where(rng.random(n) < 0.5, rng.random(n), 0.0)
     active = rng.random(n) < 0.9
-    vf = rng.integers(0, 10, n)
-    vu = rng.integers(5, 20, n)
+    vf = rng.integers(0, 10, n).astype(np.int32)
+    vu = rng.integers(5, 20, n).astype(np.int32)
+    ok = rng.random(n) < 0.8
     ids = rng.permutation(n).astype(np.int64)
     kind = rng.integers(0, 3, n).astype(np.int8)
     for dead in (np.zeros(0, dtype=bool), rng.random(n) < 0.1):
-        for self_id in (int(ids[np.flatnonzero(raw > 0)[0]]), -5):
-            args = (raw, active, vf, vu, 7, dead, ids, kind, self_id, int(kind[ids == self_id][0]) if self_id >= 0 else 0)
-            got = kernels._live(*args)
+        first = int(ids[np.flatnonzero(raw > 0)[0]])
+        for self_id, self_kind in ((first, int(kind[ids == first][0])), (-5, 0), (first, -1)):
+            pos, got_raw, got_ok = kernels._live(raw, active, vf, vu, 7, dead, ids, kind, self_id, self_kind, ok)
             mask = (raw > 0) & active & (vf <= 7) & (vu >= 7)
             if len(dead):
                 mask &= ~dead
-            mask &= ~((ids == args[8]) & (kind == args[9]))
-            assert got.tolist() == np.flatnonzero(mask).tolist()
+            if self_kind >= 0:
+                mask &= ~((ids == self_id) & (kind == self_kind))
+            assert pos.tolist() == np.flatnonzero(mask).tolist()
+            assert got_raw.tolist() == raw[mask].tolist() and got_ok.tolist() == ok[mask].tolist()
 
 
 @needs_numba
@@ -108,3 +111,23 @@ def test_rankings_same_without_numba() -> None:
         return json.loads(out.stdout)
 
     assert run(no_numba=True) == run(no_numba=False)
+
+
+def test_precedent_similarities_bit_identical_to_matvec() -> None:
+    from matching import analyze_doc, default_precedents
+    from matching.synthetic import synthetic_docs
+
+    model = default_precedents()
+    if model is None:
+        pytest.skip("no shipped precedent model")
+    by_term = model._by_term  # type: ignore[attr-defined]
+    for q in synthetic_docs(20, seed=9, kind="demand"):
+        cols, vals = model.vector(analyze_doc(q))
+        dense = np.zeros(len(model.terms))
+        dense[cols] = vals
+        want = model.queries @ dense
+        order = np.argsort(cols)
+        got = kernels.accumulate_rows(
+            by_term.indptr, by_term.indices, by_term.data, cols[order], vals[order], len(want)
+        )
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
