@@ -124,6 +124,8 @@ def collect_candidates(sc: Scorer, f: Filters, day: int) -> Candidates:
             q.id,
             _KIND_CODE[q.kind] if _KIND_CODE[q.kind] in seg.kind_codes else -1,
             seg.ok,
+            check_active=not seg.all_active,
+            check_dates=not seg.valid_days[0] <= day <= seg.valid_days[1],
         )
         keep = _filtered(seg, f, cand)
         if keep is not None:

@@ -85,6 +85,18 @@ class Segment:
         return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
 
     @cached_property
+    def valid_days(self) -> tuple[int, int]:
+        """``(first, last)`` day ordinal on which every record is within its validity window."""
+        if not self.n:
+            return (_NO_DATE_LO, _NO_DATE_HI)
+        return (int(self.valid_from.max()), int(self.valid_until.min()))
+
+    @cached_property
+    def all_active(self) -> bool:
+        """Whether no record is inactive by status."""
+        return bool(self.active.all())
+
+    @cached_property
     def kind_codes(self) -> frozenset[int]:
         """Codes (``KINDS`` positions) of the record kinds present."""
         return frozenset(np.unique(self.kind).tolist())

@@ -53,7 +53,9 @@ def test_live_positions_matches_numpy() -> None:
     for dead in (np.zeros(0, dtype=bool), rng.random(n) < 0.1):
         first = int(ids[np.flatnonzero(raw > 0)[0]])
         for self_id, self_kind in ((first, int(kind[ids == first][0])), (-5, 0), (first, -1)):
-            pos, got_raw, got_ok = kernels._live(raw, active, vf, vu, 7, dead, ids, kind, self_id, self_kind, ok)
+            pos, got_raw, got_ok = kernels._live(
+                raw, active, vf, vu, 7, dead, ids, kind, self_id, self_kind, ok, True, True
+            )
             mask = (raw > 0) & active & (vf <= 7) & (vu >= 7)
             if len(dead):
                 mask &= ~dead
@@ -61,6 +63,12 @@ def test_live_positions_matches_numpy() -> None:
                 mask &= ~((ids == self_id) & (kind == self_kind))
             assert pos.tolist() == np.flatnonzero(mask).tolist()
             assert got_raw.tolist() == raw[mask].tolist() and got_ok.tolist() == ok[mask].tolist()
+    # the flags skip only tests that cannot fail
+    all_on = np.ones(n, dtype=bool)
+    wide_from, wide_until = np.zeros(n, dtype=np.int32), np.full(n, 99, dtype=np.int32)
+    full = kernels._live(raw, all_on, wide_from, wide_until, 7, dead, ids, kind, -5, -1, ok, True, True)
+    skip = kernels._live(raw, all_on, wide_from, wide_until, 7, dead, ids, kind, -5, -1, ok, False, False)
+    assert all(a.tolist() == b.tolist() for a, b in zip(full, skip, strict=True))
 
 
 @needs_numba
