@@ -17,7 +17,7 @@ import numpy as np
 
 from .factors import education_code, education_lookup, region_code_int, region_similarity
 from .index import Segment, Snapshot
-from .kernels import live_positions, top_indices
+from .kernels import live_positions, reaching, top_indices
 from .params import MatchParams
 from .scorer import Scorer
 from .text import normalize
@@ -29,6 +29,7 @@ _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 #: Value assumed for a factor the query has data for but the candidate lacks.
 NEUTRAL = 0.5
 _NONE_DEAD = np.zeros(0, dtype=bool)
+_NO_PREC = np.zeros(0)
 #: Largest region similarity (see :func:`matching.factors.region_similarity`); NEUTRAL is below it.
 _REGION_MAX = 1.0
 
@@ -216,13 +217,12 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     g_cut = (bound * den - hi) / p.weight_text
     if g_cut <= 0:
         return scored
-    with_prec = (
-        (cand.prec if every else cand.prec[scored]) > 0 if cand.prec is not None else np.zeros(len(scored), dtype=bool)
-    )
-    if g_cut > 1 and with_prec.any():  # only a precedent lifts a record that high (text value g < 1)
-        return scored[with_prec]
+    prec = _NO_PREC if cand.prec is None else cand.prec if every else cand.prec[scored]
+    if g_cut > 1 and (prec > 0).any():  # only a precedent lifts a record that high (text value g < 1)
+        return scored[prec > 0]
     if g_cut >= 1:  # unreachable in exact arithmetic (the top records reach it); keep all to be safe
         return scored
     raw_cut = -p.text_scale * math.log1p(-g_cut) * (1 - 1e-9)
     # the bound above leaves the precedent out: every record that has one is kept
-    return scored[(raw >= raw_cut) | with_prec]
+    keep = reaching(raw, raw_cut, prec)
+    return keep if every else scored[keep]

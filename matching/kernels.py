@@ -21,7 +21,16 @@ import time
 
 import numpy as np
 
-__all__ = ["ENABLED", "accumulate_rows", "live_positions", "top_indices", "row_values", "warm", "warm_seconds"]
+__all__ = [
+    "ENABLED",
+    "accumulate_rows",
+    "live_positions",
+    "reaching",
+    "top_indices",
+    "row_values",
+    "warm",
+    "warm_seconds",
+]
 
 try:  # numba is a declared dependency; the fallbacks keep the library usable without it
     if os.environ.get("TALENTMATCH_NO_NUMBA"):
@@ -114,6 +123,20 @@ def _top_loop(values, m):  # type: ignore[no-untyped-def]
     return heap_i[:size].copy()
 
 
+def _reaching_loop(raw, cut, prec):  # type: ignore[no-untyped-def]
+    out = np.empty(raw.shape[0], dtype=np.int64)
+    n_out = 0
+    if prec.shape[0]:
+        for i in range(raw.shape[0]):
+            out[n_out] = i
+            n_out += (raw[i] >= cut) | (prec[i] > 0)
+    else:
+        for i in range(raw.shape[0]):
+            out[n_out] = i
+            n_out += raw[i] >= cut
+    return out[:n_out].copy()
+
+
 def _row_values_loop(indptr, indices, data, rows, cols):  # type: ignore[no-untyped-def]
     # matrix[rows[k], cols[j]] for sorted column indices per row (binary search in each posting list)
     out = np.zeros((cols.shape[0], rows.shape[0]), dtype=np.float32)
@@ -139,6 +162,7 @@ if ENABLED:
     _accumulate = njit(cache=True, nogil=True)(_accumulate_loop)
     _top = njit(cache=True, nogil=True)(_top_loop)
     _live = njit(cache=True, nogil=True)(_live_loop)
+    _reaching = njit(cache=True, nogil=True)(_reaching_loop)
     _row_values = njit(cache=True, nogil=True)(_row_values_loop)
 
 
@@ -218,6 +242,16 @@ def live_positions(
     return pos, raw[pos], ok[pos]
 
 
+def reaching(raw: np.ndarray, cut: float, prec: np.ndarray) -> np.ndarray:
+    """Ascending indices ``i`` with ``raw[i] >= cut`` or ``prec[i] > 0`` (``prec`` may be empty: none)."""
+    if ENABLED:
+        return _reaching(raw, cut, prec)
+    mask = raw >= cut
+    if len(prec):
+        mask |= prec > 0
+    return np.flatnonzero(mask)
+
+
 def top_indices(values: np.ndarray, m: int) -> np.ndarray:
     """Indices of ``m`` largest ``values`` (``0 < m <= len(values)``), in no particular order.
 
@@ -268,6 +302,8 @@ def warm() -> float:
                     accumulate_rows(indptr, indices, data, rows, np.ones(1), 1)
                     row_values(indptr, indices, data, rows, np.zeros(1, dtype=np.int64))
             top_indices(np.ones(2), 1)
+            for prec in (np.ones(1), np.zeros(0)):
+                reaching(np.ones(1), 0.5, prec)
             one = np.ones(1, dtype=bool)
             i64, i32 = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32)
             live_positions(np.ones(1), one, i32, i32, 0, one, i64, np.zeros(1, dtype=np.int8), 1, 0, one)

@@ -79,6 +79,10 @@ def test_top_indices_and_row_values() -> None:
     for m in (1, 10, 200, 1000):
         got = np.sort(v[kernels._top(v, m)])
         assert got.tolist() == np.sort(v)[len(v) - m :].tolist()
+    prec = np.where(rng.random(1000) < 0.05, rng.random(1000), 0.0)
+    for cut in (0.0, 0.3, 0.5, 2.0):
+        assert kernels._reaching(v, cut, prec).tolist() == np.flatnonzero((v >= cut) | (prec > 0)).tolist()
+        assert kernels._reaching(v, cut, np.zeros(0)).tolist() == np.flatnonzero(v >= cut).tolist()
     mat = _matrix(3)
     rows = np.array([0, 5, 7, 39], dtype=np.int64)
     cols = np.array([0, 3, 150, 299], dtype=np.int64)
