@@ -158,12 +158,19 @@ def _row_values_loop(indptr, indices, data, rows, cols):  # type: ignore[no-unty
     return out
 
 
+def _compile(fn):  # type: ignore[no-untyped-def]
+    try:
+        return njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # no writable cache directory (set NUMBA_CACHE_DIR): compile in each process
+        return njit(cache=False, nogil=True)(fn)
+
+
 if ENABLED:
-    _accumulate = njit(cache=True, nogil=True)(_accumulate_loop)
-    _top = njit(cache=True, nogil=True)(_top_loop)
-    _live = njit(cache=True, nogil=True)(_live_loop)
-    _reaching = njit(cache=True, nogil=True)(_reaching_loop)
-    _row_values = njit(cache=True, nogil=True)(_row_values_loop)
+    _accumulate = _compile(_accumulate_loop)
+    _top = _compile(_top_loop)
+    _live = _compile(_live_loop)
+    _reaching = _compile(_reaching_loop)
+    _row_values = _compile(_row_values_loop)
 
 
 _INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
