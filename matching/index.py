@@ -194,10 +194,16 @@ def build_segment(
         industries=tuple(industries),
         synonyms=tuple(synonyms),
     )
-    return seg, avg
+    return _summarised(seg), avg
 
 
 _EMPTY: frozenset[str] = frozenset()
+
+
+def _summarised(seg: Segment) -> Segment:
+    """``seg`` with the whole-segment facts the candidate pass reads computed now, not on a request."""
+    _ = seg.kind_codes, seg.valid_days, seg.all_active
+    return seg
 
 
 def _cat(a: np.ndarray, b: np.ndarray, keep_a: np.ndarray) -> np.ndarray:
@@ -219,7 +225,7 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
     matrix = sp.hstack([m_main, m_delta], format="csr", dtype=np.float32)
     matrix.sort_indices()
     kp = np.flatnonzero(keep)
-    return Segment(
+    merged = Segment(
         ids=_cat(main.ids, delta.ids, keep),
         vocab=vocab,
         matrix=matrix,
@@ -242,6 +248,7 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
         industries=tuple(main.industries[i] for i in kp) + delta.industries,
         synonyms=tuple(main.synonyms[i] for i in kp) + delta.synonyms,
     )
+    return _summarised(merged)
 
 
 @dataclass(frozen=True, eq=False)
