@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_URL=sqlite:////data/talentmatch.db \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    NUMBA_CACHE_DIR=/srv/talentmatch/.numba-cache
 
 WORKDIR /srv/talentmatch
 
@@ -15,9 +16,12 @@ COPY app ./app
 COPY matching ./matching
 COPY migrations ./migrations
 COPY scripts ./scripts
+# the ranking kernels are compiled once here (numba caches them in NUMBA_CACHE_DIR, which the
+# service user may update if its CPU differs), not in every worker at start
 RUN pip install . \
+    && python -c "from matching import kernels; kernels.warm()" \
     && useradd --system --uid 10001 --home-dir /srv/talentmatch talentmatch \
-    && mkdir -p /data && chown talentmatch /data
+    && mkdir -p /data && chown talentmatch /data && chown -R talentmatch "$NUMBA_CACHE_DIR"
 
 USER talentmatch
 EXPOSE 8000

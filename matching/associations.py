@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .analysis import query_term_weights
+from .kernels import accumulate_rows
 from .packaged import load_packaged
 from .scoring import idf as bm25_idf
 from .scoring import saturation_matrix, top_k_indices, weighted_tf
@@ -96,14 +97,9 @@ class AssociationModel:
             keep = np.lexsort((r_arr, -v_arr))[:max_query_terms]
             r_arr, v_arr = r_arr[keep], v_arr[keep]
         v_arr /= np.linalg.norm(v_arr) or 1.0
-        # e = A[rows].T @ v, summed row by row in this order (as the sparse mat-vec does), without
-        # scipy's per-call indexing overhead: a query touches at most a few dozen short rows
+        # e = A[rows].T @ v, summed row by row in this order (as the sparse mat-vec does)
         m = self.matrix
-        spans = [(int(m.indptr[r]), int(m.indptr[r + 1])) for r in r_arr.tolist()]
-        idx = np.concatenate([m.indices[lo:hi] for lo, hi in spans])
-        val = np.concatenate([m.data[lo:hi] for lo, hi in spans]).astype(np.float64)
-        val *= np.repeat(v_arr, [hi - lo for lo, hi in spans])
-        e = np.bincount(idx, weights=val, minlength=m.shape[1])
+        e = accumulate_rows(m.indptr, m.indices, m.data, r_arr, v_arr, m.shape[1])
         nz = np.flatnonzero(e > 0)
         if len(nz) > max_terms:
             nz = nz[top_k_indices(e[nz], nz, max_terms)]

@@ -47,7 +47,7 @@ def build_matches(
     ok = cand.ok
     depth = max(p.rerank_depth, offset + top_k)
     need = offset + top_k
-    scored = np.flatnonzero(ok)
+    scored = np.arange(len(ok)) if ok.all() else np.flatnonzero(ok)
     unscored = np.flatnonzero(~ok)
     # ---- stage A (vectorised; without a minimum score only records that can reach the head)
     if f.min_score is None:
@@ -67,13 +67,14 @@ def build_matches(
     best = top_k_indices(score, pool_ids, depth)
     head = pool[best]
     sem = _semantic(sc, cand, head)
-    head_final, tsim = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p, sem)
+    head_final, tsim, fuzzy = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p, sem)
     head_ids = pool_ids[best]
     rows = head.tolist()
     known = (
         dict(zip(rows, head_final.tolist(), strict=True)),
         dict(zip(rows, tsim, strict=True)),
         dict(zip(rows, text_v[best].tolist(), strict=True)),
+        dict(zip(rows, fuzzy, strict=True)),
         dict(zip(rows, sem, strict=True)),
     )
     if f.min_score is not None:  # records without a score cannot reach a minimum score
@@ -118,8 +119,9 @@ def _rerank(
     den: float,
     p: MatchParams,
     sem: list[float | None],
-) -> tuple[np.ndarray, list[float | None]]:
-    """Final scores of the head (stage-A score plus the fuzzy and semantic factors) and its title similarities."""
+) -> tuple[np.ndarray, list[float | None], list[tuple[float, list, list, dict]]]:
+    """Final scores of the head (stage-A score plus the fuzzy and semantic factors), its title similarities
+    and fuzzy factors."""
     qtitle = normalize(q.title)
     titles = [segs[s].norm_titles[i] for s, i in zip(seg_of.tolist(), pos.tolist(), strict=True)]
     tsim = (
@@ -129,12 +131,15 @@ def _rerank(
     )
     ratio = _PairRatio()
     final = score.copy()
+    fuzzy = []
     for j, (s, i) in enumerate(zip(seg_of.tolist(), pos.tolist(), strict=True)):
-        extra = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)[0]
+        ff = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)
+        fuzzy.append(ff)
+        extra = ff[0]
         if sem[j] is not None:  # records without an English text already have NEUTRAL from stage A
             extra += p.weight_semantic * sem[j]
         final[j] = (score[j] * den + extra) / den
-    return final, tsim
+    return final, tsim, fuzzy
 
 
 class _PairRatio:
@@ -163,13 +168,19 @@ def _page(
     sc: Scorer,
     cand: Candidates,
     page: np.ndarray,
-    known: tuple[dict[int, float], dict[int, float | None], dict[int, float], dict[int, float | None]],
+    known: tuple[
+        dict[int, float],
+        dict[int, float | None],
+        dict[int, float],
+        dict[int, tuple[float, list, list, dict]],
+        dict[int, float | None],
+    ],
     explain: bool,
 ) -> list[Match]:
     """The returned matches, explained (term contributions computed for this page only)."""
     q, p = sc.query, sc.params
     segs, seg_of, pos, ok = cand.segs, cand.seg_of, cand.pos, cand.ok
-    final_of, tsim_of, text_of, sem_of = known
+    final_of, tsim_of, text_of, fuzzy_of, sem_of = known
     rows = page.tolist()
     contrib: dict[int, tuple] = {}
     if explain:
@@ -197,7 +208,8 @@ def _page(
         if not explain:
             out.append(Match(doc_id, kind, value, False))
             continue
-        _, fired, missing, vals = _fuzzy_factors(q, seg, at, tsim_of[i], p, ratio)
+        # stage B computed them for every scored record that can be on the page
+        _, fired, missing, vals = fuzzy_of[i] if i in fuzzy_of else _fuzzy_factors(q, seg, at, tsim_of[i], p, ratio)
         reg = regions[i]
         factors = [
             Factor("text", round(text_of[i], 6), p.weight_text),

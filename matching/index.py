@@ -46,8 +46,7 @@ class Segment:
     """Column-aligned arrays for ``n`` documents plus a term-major matrix.
 
     ``matrix`` has shape ``(len(vocab), n)``; row ``vocab[t]`` is the posting
-    list of term ``t`` with BM25 saturation values. ``doc_terms`` is its
-    transpose (document-major), used only to explain a page of results.
+    list of term ``t`` with BM25 saturation values (column indices sorted).
     ``sem_texts`` holds each record's :func:`matching.semantic.semantic_text`
     (None for non-English records, or for all when the index has no
     semantic model); ``has_sem`` marks the records that have one.
@@ -56,7 +55,6 @@ class Segment:
     ids: np.ndarray
     vocab: dict[str, int]
     matrix: sp.csr_matrix
-    doc_terms: sp.csr_matrix
     df: np.ndarray
     kind: np.ndarray
     edu: np.ndarray
@@ -91,6 +89,23 @@ class Segment:
             for name in names_of(title, majors):
                 out.setdefault(name, []).append(pos)
         return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
+
+    @cached_property
+    def valid_days(self) -> tuple[int, int]:
+        """``(first, last)`` day ordinal on which every record is within its validity window."""
+        if not self.n:
+            return (_NO_DATE_LO, _NO_DATE_HI)
+        return (int(self.valid_from.max()), int(self.valid_until.min()))
+
+    @cached_property
+    def all_active(self) -> bool:
+        """Whether no record is inactive by status."""
+        return bool(self.active.all())
+
+    @cached_property
+    def kind_codes(self) -> frozenset[int]:
+        """Codes (``KINDS`` positions) of the record kinds present."""
+        return frozenset(np.unique(self.kind).tolist())
 
     def position(self) -> dict[int, int]:
         """``id -> column`` mapping (built on demand)."""
@@ -170,15 +185,14 @@ def build_segment(
         ids=i64("ids"),
         vocab=vocab,
         matrix=matrix,
-        doc_terms=matrix.T.tocsr(),
         df=df,
         kind=i64("kind").astype(np.int8),
         edu=i64("edu").astype(np.int8),
         region=i64("region"),
         org=i64("org"),
         active=flag("active"),
-        valid_from=i64("vf"),
-        valid_until=i64("vu"),
+        valid_from=i64("vf").astype(np.int32),  # day ordinals (int32: less to read per query)
+        valid_until=i64("vu").astype(np.int32),
         ok=flag("ok"),
         has_skills=flag("sk"),
         has_majors=flag("mj"),
@@ -192,10 +206,16 @@ def build_segment(
         sem_texts=tuple(sem_texts),
         has_sem=np.fromiter((x is not None for x in sem_texts), dtype=bool, count=len(sem_texts)),
     )
-    return seg, avg
+    return _summarised(seg), avg
 
 
 _EMPTY: frozenset[str] = frozenset()
+
+
+def _summarised(seg: Segment) -> Segment:
+    """``seg`` with the whole-segment facts the candidate pass reads computed now, not on a request."""
+    _ = seg.kind_codes, seg.valid_days, seg.all_active
+    return seg
 
 
 def _cat(a: np.ndarray, b: np.ndarray, keep_a: np.ndarray) -> np.ndarray:
@@ -217,11 +237,10 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
     matrix = sp.hstack([m_main, m_delta], format="csr", dtype=np.float32)
     matrix.sort_indices()
     kp = np.flatnonzero(keep)
-    return Segment(
+    merged = Segment(
         ids=_cat(main.ids, delta.ids, keep),
         vocab=vocab,
         matrix=matrix,
-        doc_terms=matrix.T.tocsr(),
         df=np.diff(matrix.indptr).astype(np.float64),
         kind=_cat(main.kind, delta.kind, keep),
         edu=_cat(main.edu, delta.edu, keep),
@@ -243,6 +262,7 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
         sem_texts=tuple(main.sem_texts[i] for i in kp) + delta.sem_texts,
         has_sem=_cat(main.has_sem, delta.has_sem, keep),
     )
+    return _summarised(merged)
 
 
 @dataclass(frozen=True, eq=False)

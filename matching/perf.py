@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from . import kernels
 from .analysis import analyze_doc
 from .params import MatchParams
 from .ranker import Matcher
@@ -161,4 +162,6 @@ def run_size(
     res["typo_search"] = _pct(lat, cpu)
     res["typo_recall_at_1"] = round(hits / len(pairs), 4)
     res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    res["kernels"] = "numba" if kernels.ENABLED else "fallback"
+    res["kernel_warm_s"] = kernels.warm_seconds()  # compile or cache load, paid by the first fit
     return res

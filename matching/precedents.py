@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .analysis import query_term_weights
+from .kernels import accumulate_rows
 from .packaged import load_packaged
 from .text import normalize
 from .types import DocTokens
@@ -96,6 +97,8 @@ class PrecedentModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_col", {t: i for i, t in enumerate(self.terms)})
+        # term-major copy: a lookup reads only the rows of the demand's terms
+        object.__setattr__(self, "_by_term", sp.csr_matrix(self.queries.T))
 
     @property
     def n_demands(self) -> int:
@@ -120,9 +123,11 @@ class PrecedentModel:
         cols, vals = self.vector(tokens)
         if not len(cols) or not self.n_demands:
             return Precedents()
-        dense = np.zeros(len(self.terms))
-        dense[cols] = vals
-        sims = self.queries @ dense
+        # queries @ v: each demand's terms in ascending column order, as the sparse mat-vec sums them
+        # (a term the demand lacks adds an exact 0 there)
+        order = np.argsort(cols)
+        by_term = self._by_term  # type: ignore[attr-defined]
+        sims = accumulate_rows(by_term.indptr, by_term.indices, by_term.data, cols[order], vals[order], self.n_demands)
         k = min(k, len(sims))
         nn = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         nn = nn[np.lexsort((nn, -sims[nn]))]

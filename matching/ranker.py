@@ -14,6 +14,7 @@ from .analysis import ANALYZER_VERSION, analyze_doc, query_term_weights
 from .associations import DEFAULT_ASSOCIATION_QUERY_WEIGHTS, AssociationModel, default_associations
 from .explain import Scorer, build_matches
 from .index import Segment, Snapshot, build_segment, merge_segments, sufficient
+from .kernels import warm as warm_kernels
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents
 from .semantic import EmbeddingStore, SemanticModel
@@ -132,6 +133,7 @@ class Matcher:
         to skip tokenisation.
         """
         self._check_params()
+        warm_kernels()  # compile (or load) the ranking kernels now, not on the first request
         main, avg = self._segment((d, self.analyze(d)) for d in docs)
         if len(np.unique(main.ids)) != main.n:
             raise ValueError("document ids must be unique")

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .index import Segment, Snapshot
+from .kernels import row_values
 from .params import MatchParams
 from .precedents import Precedents
 from .scoring import accumulate
@@ -97,16 +98,14 @@ class Scorer:
                 wts.append(w)
         return accumulate(seg.matrix, np.asarray(rows, dtype=np.int64), np.asarray(wts, dtype=np.float64))
 
-    def precedent(self, seg: Segment) -> np.ndarray:
-        """``precedent`` factor value in [0, 1] for every document of ``seg``."""
-        out = np.zeros(seg.n)
+    def precedent_hits(self, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, values)`` of the documents of ``seg`` with a precedent (a position may repeat: take the max)."""
         if self.use_precedents:
             where = seg.name_positions
             hits = [(cols, v) for name, v in self.precedents.scores.items() if (cols := where.get(name)) is not None]
             if hits:
-                cols = np.concatenate([c for c, _ in hits])
-                np.maximum.at(out, cols, np.repeat([v for _, v in hits], [len(c) for c, _ in hits]))
-        return out
+                return np.concatenate([c for c, _ in hits]), np.repeat([v for _, v in hits], [len(c) for c, _ in hits])
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
 
     def semantic_values(self, texts: list[str | None]) -> list[float | None]:
         """``semantic`` factor value of each candidate text (None where a candidate has no English text)."""
@@ -136,20 +135,23 @@ class Scorer:
         rows, terms, wts = self._part_rows(seg, part) if part else (np.zeros(0, dtype=np.int64), [], np.zeros(0))
         if len(rows) == 0 or not positions:
             return [[] for _ in positions]
-        m = seg.doc_terms  # a page of short document rows: plain slices beat fancy indexing here
-        spans = [(int(m.indptr[p]), int(m.indptr[p + 1])) for p in positions]
-        idx = np.concatenate([m.indices[lo:hi] for lo, hi in spans]).astype(np.int64)
-        data = np.concatenate([m.data[lo:hi] for lo, hi in spans])
-        k = np.minimum(np.searchsorted(rows, idx), len(rows) - 1)
-        hit = rows[k] == idx
-        owner = np.repeat(np.arange(len(positions)), [hi - lo for lo, hi in spans])[hit]
-        kk = k[hit]
-        vals = (wts[kk] * data[hit].astype(np.float64)).tolist()
-        per: list[list[tuple[float, str]]] = [[] for _ in positions]
-        for o, j, v in zip(owner.tolist(), kk.tolist(), vals, strict=True):
-            per[o].append((-round(v, 6), terms[j]))
+        m = seg.matrix  # the page's values of these terms, by binary search in each posting list
+        dense = row_values(m.indptr, m.indices, m.data, rows, np.asarray(positions, dtype=np.int64))
+        owner, kk = np.nonzero(dense)
+        v = wts[kk] * dense[owner, kk].astype(np.float64)
+        # per document, largest contribution first: only the first MAX_EXPLAINED_TERMS and those whose
+        # rounded value ties with the last of them can be listed (rounding is monotone)
+        order = np.lexsort((-v, owner))
+        starts = np.searchsorted(owner[order], np.arange(len(positions) + 1)).tolist()
+        o_kk, o_v = kk[order].tolist(), v[order].tolist()
         out = []
-        for items in per:
+        for lo, hi in zip(starts[:-1], starts[1:], strict=True):
+            items: list[tuple[float, str]] = []
+            for j in range(lo, hi):
+                c = round(o_v[j], 6)
+                if len(items) >= MAX_EXPLAINED_TERMS and c < -items[MAX_EXPLAINED_TERMS - 1][0]:
+                    break
+                items.append((-c, terms[o_kk[j]]))
             items.sort()
             out.append([TermContribution(t, -c) for c, t in items[:MAX_EXPLAINED_TERMS]])
         return out

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .kernels import accumulate_rows
+
 __all__ = ["weighted_tf", "saturation_matrix", "idf", "accumulate", "top_k_indices"]
 
 
@@ -137,17 +139,21 @@ def accumulate(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> 
 
     Only the posting lists of ``rows`` are read, so the cost is the total
     posting length of the query terms plus one pass over ``n_docs``. The
-    rows are gathered and summed in compiled code (a CSR row gather, then a
-    transposed mat-vec), term by term in the order of ``rows``, so every
-    document's sum is formed in the same order as a plain loop would.
+    rows are summed in compiled code (:func:`matching.kernels.accumulate_rows`),
+    term by term in the order of ``rows``, so every document's sum is formed
+    in the same order as a plain loop would.
     """
     n = matrix.shape[1]
     if len(rows) == 0 or n == 0:
         return np.zeros(n, dtype=np.float64)
-    sub = matrix[np.asarray(rows, dtype=np.int64)]
-    if sub.nnz == 0:
-        return np.zeros(n, dtype=np.float64)
-    return np.asarray(sub.T @ np.asarray(weights, dtype=np.float64), dtype=np.float64)
+    return accumulate_rows(
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(weights, dtype=np.float64),
+        n,
+    )
 
 
 def top_k_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:

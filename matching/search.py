@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
+from .kernels import warm as warm_kernels
 from .scoring import accumulate, idf, saturation_matrix, top_k_indices, weighted_tf
 from .text import _CJK_RE, normalize, tokenize
 
@@ -86,6 +87,7 @@ class TitleSearch:
             raise ValueError("max_candidates must be >= 1 and max_edits >= 0")
         if len(ids) != len(titles) or (texts is not None and len(texts) != len(ids)):
             raise ValueError("ids, titles and texts must have the same length")
+        warm_kernels()  # not on the first search
         self.ids_ = np.asarray(ids, dtype=np.int64)
         self.titles_ = tuple(titles)
         # Catalogue names repeat (many schools run 软件技术): index each distinct normalised title once.

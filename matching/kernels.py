@@ -1,0 +1,323 @@
+"""Compiled inner loops of ranking (numba), with plain NumPy/SciPy fallbacks.
+
+The kernels are small loops over a CSR posting matrix that NumPy can only
+express with temporary copies. They are compiled by numba with ``cache=True``
+(the machine code is stored beside this file, or in the user's cache
+directory, and reused by later processes) and ``nogil=True`` (concurrent
+requests in a threadpool rank in parallel). :func:`warm` compiles or loads
+them; :class:`matching.Matcher` and :class:`matching.TitleSearch` call it
+while fitting, so no request pays for compilation.
+
+Every kernel gives bit-identical results to its fallback (same operations in
+the same order, float64 sums), so rankings do not depend on whether numba is
+installed. Set ``TALENTMATCH_NO_NUMBA=1`` to force the fallbacks.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+
+__all__ = [
+    "ENABLED",
+    "accumulate_rows",
+    "live_positions",
+    "reaching",
+    "top_indices",
+    "row_values",
+    "warm",
+    "warm_seconds",
+]
+
+try:  # numba is a declared dependency; the fallbacks keep the library usable without it
+    if os.environ.get("TALENTMATCH_NO_NUMBA"):
+        raise ImportError("disabled by TALENTMATCH_NO_NUMBA")
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised by the fallback test in a subprocess
+    njit = None
+
+#: Whether the compiled kernels are used.
+ENABLED = njit is not None
+
+
+def _accumulate_loop(indptr, indices, data, rows, weights, n):  # type: ignore[no-untyped-def]
+    out = np.zeros(n, dtype=np.float64)
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        w = weights[k]
+        for p in range(indptr[r], indptr[r + 1]):
+            out[indices[p]] += np.float64(data[p]) * w
+    return out
+
+
+def _live_loop(
+    raw, active, valid_from, valid_until, day, dead, ids, kind, self_id, self_kind, ok, check_active, check_dates
+):  # type: ignore[no-untyped-def]
+    # positions (ascending) with a text value that are active and valid on ``day``, not tombstoned
+    # (``dead`` empty: none is) and not the query itself (same id and kind; ``self_kind`` < 0: the
+    # query's kind is not in the segment, nothing to check), with their ``raw`` and
+    # ``ok`` values; branch-free, since about half the records of a typical query pass and branches
+    # on that mispredict; ``check_active`` / ``check_dates`` False skip reading what cannot fail
+    # (every record active / valid on ``day``: at a million records the pass is bound by memory reads)
+    n = raw.shape[0]
+    pos = np.empty(n, dtype=np.int64)
+    out_raw = np.empty(n, dtype=np.float64)
+    out_ok = np.empty(n, dtype=np.bool_)
+    n_out = 0
+    has_dead = dead.shape[0] > 0
+    for i in range(n):
+        keep = raw[i] > 0
+        if check_active:
+            keep &= active[i]
+        if check_dates:
+            keep &= (valid_from[i] <= day) & (valid_until[i] >= day)
+        if self_kind >= 0:
+            keep &= (ids[i] != self_id) | (kind[i] != self_kind)
+        if has_dead:
+            keep &= not dead[i]
+        pos[n_out] = i
+        out_raw[n_out] = raw[i]
+        out_ok[n_out] = ok[i]
+        n_out += keep
+    return pos[:n_out].copy(), out_raw[:n_out].copy(), out_ok[:n_out].copy()
+
+
+def _top_loop(values, m):  # type: ignore[no-untyped-def]
+    # indices of the m largest values (any order; ties at the cut resolved arbitrarily): a binary
+    # min-heap of (value, index), so the common case is one comparison per value
+    heap_v = np.empty(m, dtype=np.float64)
+    heap_i = np.empty(m, dtype=np.int64)
+    size = 0
+    for i in range(values.shape[0]):
+        v = values[i]
+        if size < m:
+            j = size
+            size += 1
+            while j > 0:
+                parent = (j - 1) >> 1
+                if heap_v[parent] <= v:
+                    break
+                heap_v[j] = heap_v[parent]
+                heap_i[j] = heap_i[parent]
+                j = parent
+            heap_v[j] = v
+            heap_i[j] = i
+        elif v > heap_v[0]:
+            j = 0
+            while True:
+                c = 2 * j + 1
+                if c >= m:
+                    break
+                if c + 1 < m and heap_v[c + 1] < heap_v[c]:
+                    c += 1
+                if heap_v[c] >= v:
+                    break
+                heap_v[j] = heap_v[c]
+                heap_i[j] = heap_i[c]
+                j = c
+            heap_v[j] = v
+            heap_i[j] = i
+    return heap_i[:size].copy()
+
+
+def _reaching_loop(raw, cut, prec):  # type: ignore[no-untyped-def]
+    out = np.empty(raw.shape[0], dtype=np.int64)
+    n_out = 0
+    if prec.shape[0]:
+        for i in range(raw.shape[0]):
+            out[n_out] = i
+            n_out += (raw[i] >= cut) | (prec[i] > 0)
+    else:
+        for i in range(raw.shape[0]):
+            out[n_out] = i
+            n_out += raw[i] >= cut
+    return out[:n_out].copy()
+
+
+def _row_values_loop(indptr, indices, data, rows, cols):  # type: ignore[no-untyped-def]
+    # matrix[rows[k], cols[j]] for sorted column indices per row (binary search in each posting list)
+    out = np.zeros((cols.shape[0], rows.shape[0]), dtype=np.float32)
+    for k in range(rows.shape[0]):
+        lo0 = indptr[rows[k]]
+        hi0 = indptr[rows[k] + 1]
+        for j in range(cols.shape[0]):
+            c = cols[j]
+            lo = lo0
+            hi = hi0
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if indices[mid] < c:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < hi0 and indices[lo] == c:
+                out[j, k] = data[lo]
+    return out
+
+
+def _compile(fn):  # type: ignore[no-untyped-def]
+    try:
+        return njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # no writable cache directory (set NUMBA_CACHE_DIR): compile in each process
+        return njit(cache=False, nogil=True)(fn)
+
+
+if ENABLED:
+    _accumulate = _compile(_accumulate_loop)
+    _top = _compile(_top_loop)
+    _live = _compile(_live_loop)
+    _reaching = _compile(_reaching_loop)
+    _row_values = _compile(_row_values_loop)
+
+
+_INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+_DATA_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _compiled_for(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> bool:
+    # only the dtypes compiled by warm(): any other (never built by the index) takes the fallback
+    # instead of compiling on a request
+    return ENABLED and indptr.dtype == indices.dtype and indices.dtype in _INDEX_TYPES and data.dtype in _DATA_TYPES
+
+
+def accumulate_rows(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray, weights: np.ndarray, n: int
+) -> np.ndarray:
+    """``sum_k weights[k] * M[rows[k]]`` of a CSR matrix ``M`` with ``n`` columns, in float64.
+
+    Each column's sum is formed term by term in the order of ``rows``, as
+    SciPy's ``M[rows].T @ weights`` does, so both give the same bits.
+    """
+    if _compiled_for(indptr, indices, data):
+        return _accumulate(indptr, indices, data, rows, weights, n)
+    import scipy.sparse as sp
+
+    m = sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n))
+    return np.asarray(m[rows].T @ weights, dtype=np.float64)
+
+
+def live_positions(
+    raw: np.ndarray,
+    active: np.ndarray,
+    valid_from: np.ndarray,
+    valid_until: np.ndarray,
+    day: int,
+    dead: np.ndarray,
+    ids: np.ndarray,
+    kind: np.ndarray,
+    self_id: int,
+    self_kind: int,
+    ok: np.ndarray,
+    *,
+    check_active: bool = True,
+    check_dates: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(positions, raw[positions], ok[positions])`` of the records that can match.
+
+    Positions ``i`` (ascending) with ``raw[i] > 0``, active and valid on
+    ``day``, not ``dead[i]`` (``dead`` may be empty: nothing is dead) and not
+    the query itself (``ids[i] == self_id`` and ``kind[i] == self_kind``;
+    pass ``self_kind=-1`` when no record has the query's kind). Pass
+    ``check_active`` / ``check_dates`` False when no record can fail that test.
+    """
+    if ENABLED:
+        return _live(
+            raw,
+            active,
+            valid_from,
+            valid_until,
+            day,
+            dead,
+            ids,
+            kind,
+            self_id,
+            self_kind,
+            ok,
+            check_active,
+            check_dates,
+        )
+    mask = (raw > 0) & active & (valid_from <= day) & (valid_until >= day)
+    if len(dead):
+        mask &= ~dead
+    self_pos = np.flatnonzero(ids == self_id) if self_kind >= 0 else ids[:0]
+    if len(self_pos):
+        mask[self_pos[kind[self_pos] == self_kind]] = False
+    pos = np.flatnonzero(mask)
+    return pos, raw[pos], ok[pos]
+
+
+def reaching(raw: np.ndarray, cut: float, prec: np.ndarray) -> np.ndarray:
+    """Ascending indices ``i`` with ``raw[i] >= cut`` or ``prec[i] > 0`` (``prec`` may be empty: none)."""
+    if ENABLED:
+        return _reaching(raw, cut, prec)
+    mask = raw >= cut
+    if len(prec):
+        mask |= prec > 0
+    return np.flatnonzero(mask)
+
+
+def top_indices(values: np.ndarray, m: int) -> np.ndarray:
+    """Indices of ``m`` largest ``values`` (``0 < m <= len(values)``), in no particular order.
+
+    Which of several values tied at the cut is returned is unspecified: use
+    it only where any choice is correct (a bound), never for a ranking.
+    """
+    if ENABLED:
+        return _top(np.ascontiguousarray(values, dtype=np.float64), m)
+    return np.argpartition(values, len(values) - m)[len(values) - m :]
+
+
+def row_values(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Dense ``M[rows][:, cols].T`` (shape ``(len(cols), len(rows))``, float32) of a CSR matrix ``M``.
+
+    The posting lists must have sorted column indices (as the index keeps them).
+    """
+    if _compiled_for(indptr, indices, data):
+        return _row_values(indptr, indices, data, rows, cols)
+    out = np.zeros((len(cols), len(rows)), dtype=np.float32)
+    for k, r in enumerate(rows.tolist()):
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        at = np.searchsorted(indices[lo:hi], cols) + lo
+        at = np.minimum(at, max(hi - 1, lo))
+        hit = (at < hi) & (indices[at] == cols) if hi > lo else np.zeros(len(cols), dtype=bool)
+        out[hit, k] = data[at[hit]]
+    return out
+
+
+_warm_lock = threading.Lock()
+_warm_s: list[float] = []
+
+
+def warm() -> float:
+    """Compile (or load from the cache) every kernel for the index dtypes; seconds spent, once per process."""
+    with _warm_lock:
+        if _warm_s:
+            return 0.0
+        t = time.perf_counter()
+        if ENABLED:
+            for ityp in (np.int32, np.int64):
+                indptr = np.array([0, 1], dtype=ityp)
+                indices = np.array([0], dtype=ityp)
+                rows = np.zeros(1, dtype=np.int64)
+                for dtype in (np.float32, np.float64):
+                    data = np.ones(1, dtype=dtype)
+                    accumulate_rows(indptr, indices, data, rows, np.ones(1), 1)
+                    row_values(indptr, indices, data, rows, np.zeros(1, dtype=np.int64))
+            top_indices(np.ones(2), 1)
+            for prec in (np.ones(1), np.zeros(0)):
+                reaching(np.ones(1), 0.5, prec)
+            one = np.ones(1, dtype=bool)
+            i64, i32 = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32)
+            live_positions(np.ones(1), one, i32, i32, 0, one, i64, np.zeros(1, dtype=np.int8), 1, 0, one)
+        _warm_s.append(time.perf_counter() - t)
+        return _warm_s[0]
+
+
+def warm_seconds() -> float | None:
+    """Seconds the first :func:`warm` took in this process (None before it ran)."""
+    return _warm_s[0] if _warm_s else None

@@ -1,0 +1,145 @@
+"""The compiled kernels give the same bits as their NumPy/SciPy fallbacks, and rankings do not depend on numba."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from matching import kernels
+
+ROOT = Path(__file__).resolve().parents[2]
+
+needs_numba = pytest.mark.skipif(not kernels.ENABLED, reason="numba not installed")
+
+
+def _matrix(seed: int, n_rows: int = 40, n_cols: int = 300, density: float = 0.2) -> sp.csr_matrix:
+    m = sp.random(n_rows, n_cols, density=density, format="csr", dtype=np.float32, random_state=seed)
+    m.data += np.float32(0.01)  # stored values are positive, as BM25 saturation values are
+    m.sort_indices()
+    return m
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(5))
+def test_accumulate_bit_identical_to_scipy(seed: int) -> None:
+    m = _matrix(seed)
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(m.shape[0], size=25, replace=False).astype(np.int64)
+    w = rng.random(25) * 3
+    got = kernels._accumulate(m.indptr, m.indices, m.data, rows, w, m.shape[1])
+    want = np.asarray(m[rows].T @ w, dtype=np.float64)
+    assert got.dtype == np.float64
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+@needs_numba
+def test_live_positions_matches_numpy() -> None:
+    rng = np.random.default_rng(1)
+    n = 500
+    raw = np.where(rng.random(n) < 0.5, rng.random(n), 0.0)
+    active = rng.random(n) < 0.9
+    vf = rng.integers(0, 10, n).astype(np.int32)
+    vu = rng.integers(5, 20, n).astype(np.int32)
+    ok = rng.random(n) < 0.8
+    ids = rng.permutation(n).astype(np.int64)
+    kind = rng.integers(0, 3, n).astype(np.int8)
+    for dead in (np.zeros(0, dtype=bool), rng.random(n) < 0.1):
+        first = int(ids[np.flatnonzero(raw > 0)[0]])
+        for self_id, self_kind in ((first, int(kind[ids == first][0])), (-5, 0), (first, -1)):
+            pos, got_raw, got_ok = kernels._live(
+                raw, active, vf, vu, 7, dead, ids, kind, self_id, self_kind, ok, True, True
+            )
+            mask = (raw > 0) & active & (vf <= 7) & (vu >= 7)
+            if len(dead):
+                mask &= ~dead
+            if self_kind >= 0:
+                mask &= ~((ids == self_id) & (kind == self_kind))
+            assert pos.tolist() == np.flatnonzero(mask).tolist()
+            assert got_raw.tolist() == raw[mask].tolist() and got_ok.tolist() == ok[mask].tolist()
+    # the flags skip only tests that cannot fail
+    all_on = np.ones(n, dtype=bool)
+    wide_from, wide_until = np.zeros(n, dtype=np.int32), np.full(n, 99, dtype=np.int32)
+    full = kernels._live(raw, all_on, wide_from, wide_until, 7, dead, ids, kind, -5, -1, ok, True, True)
+    skip = kernels._live(raw, all_on, wide_from, wide_until, 7, dead, ids, kind, -5, -1, ok, False, False)
+    assert all(a.tolist() == b.tolist() for a, b in zip(full, skip, strict=True))
+
+
+@needs_numba
+def test_top_indices_and_row_values() -> None:
+    rng = np.random.default_rng(2)
+    v = rng.random(1000)
+    v[::7] = 0.5  # ties
+    for m in (1, 10, 200, 1000):
+        got = np.sort(v[kernels._top(v, m)])
+        assert got.tolist() == np.sort(v)[len(v) - m :].tolist()
+    prec = np.where(rng.random(1000) < 0.05, rng.random(1000), 0.0)
+    for cut in (0.0, 0.3, 0.5, 2.0):
+        assert kernels._reaching(v, cut, prec).tolist() == np.flatnonzero((v >= cut) | (prec > 0)).tolist()
+        assert kernels._reaching(v, cut, np.zeros(0)).tolist() == np.flatnonzero(v >= cut).tolist()
+    mat = _matrix(3)
+    rows = np.array([0, 5, 7, 39], dtype=np.int64)
+    cols = np.array([0, 3, 150, 299], dtype=np.int64)
+    want = mat[rows][:, cols].toarray().T
+    assert np.array_equal(kernels._row_values(mat.indptr, mat.indices, mat.data, rows, cols), want)
+
+
+def test_warm_is_once_per_process() -> None:
+    kernels.warm()
+    assert kernels.warm() == 0.0
+    assert kernels.warm_seconds() is not None
+
+
+_RANK_SCRIPT = """
+import json
+from matching import Matcher
+from matching.synthetic import synthetic_docs
+from matching.types import Filters
+m = Matcher().fit(synthetic_docs(800, seed=4))
+out = []
+for q in synthetic_docs(15, seed=6, kind="demand"):
+    for f in (Filters(), Filters(min_score=0.2)):
+        page, total = m.rank(q, top_k=8, filters=f)
+        out.append([total, [(x.id, x.score, repr(x.explanation)) for x in page]])
+print(json.dumps(out))
+"""
+
+
+@needs_numba
+def test_rankings_same_without_numba() -> None:
+    def run(no_numba: bool) -> list:
+        env = {k: v for k, v in os.environ.items() if k != "TALENTMATCH_NO_NUMBA"}
+        if no_numba:
+            env["TALENTMATCH_NO_NUMBA"] = "1"
+        out = subprocess.run(
+            [sys.executable, "-c", _RANK_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        return json.loads(out.stdout)
+
+    assert run(no_numba=True) == run(no_numba=False)
+
+
+def test_precedent_similarities_bit_identical_to_matvec() -> None:
+    from matching import analyze_doc, default_precedents
+    from matching.synthetic import synthetic_docs
+
+    model = default_precedents()
+    if model is None:
+        pytest.skip("no shipped precedent model")
+    by_term = model._by_term  # type: ignore[attr-defined]
+    for q in synthetic_docs(20, seed=9, kind="demand"):
+        cols, vals = model.vector(analyze_doc(q))
+        dense = np.zeros(len(model.terms))
+        dense[cols] = vals
+        want = model.queries @ dense
+        order = np.argsort(cols)
+        got = kernels.accumulate_rows(
+            by_term.indptr, by_term.indices, by_term.data, cols[order], vals[order], len(want)
+        )
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
