@@ -136,8 +136,9 @@ def _rerank(
         ff = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)
         fuzzy.append(ff)
         extra = ff[0]
-        if sem[j] is not None:  # records without an English text already have NEUTRAL from stage A
-            extra += p.weight_semantic * sem[j]
+        sv = sem[j]
+        if sv is not None:  # records without an English text already have NEUTRAL from stage A
+            extra += p.weight_semantic * sv
         final[j] = (score[j] * den + extra) / den
     return final, tsim, fuzzy
 
