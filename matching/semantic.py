@@ -169,27 +169,27 @@ class SemanticModel:
 
         With ``store``, vectors stored there are loaded instead of computed,
         and computed ones are saved (``batch`` texts per round trip). Stops
-        early when ``stop`` is set.
+        when the memo is full (``cache_size``) or ``stop`` is set.
         """
         done = 0
+        keep = store if store is not None else _NO_STORE
         todo = (t for t in texts if t is not None and t not in self._memo)
-        while chunk := list(dict.fromkeys(itertools.islice(todo, batch))):
-            keys = [self.key(t) for t in chunk] if store is not None else []
-            stored = store.load(keys) if store is not None else {}
+        # stop at the memo's cap: going on would only evict what this pass just embedded, and the
+        # next pass would load or embed it again
+        while len(self._memo) < self.cache_size and (chunk := list(dict.fromkeys(itertools.islice(todo, batch)))):
+            keys = [self.key(t) for t in chunk]
+            stored = keep.load(keys)
             fresh: list[tuple[str, bytes]] = []
-            for i, t in enumerate(chunk):
+            for key, t in zip(keys, chunk, strict=True):
                 if stop is not None and stop.is_set():
                     break
-                raw = stored.get(keys[i]) if store is not None else None
+                raw = stored.get(key)
                 if raw is not None and len(raw) == 2 * self.dim:
                     self._remember(t, np.frombuffer(raw, dtype=np.float16).copy())
                 elif t not in self._memo:
-                    v = self.embed(t)
-                    done += 1
-                    if store is not None:
-                        fresh.append((keys[i], v.tobytes()))
-            if store is not None and fresh:
-                store.save(fresh)
+                    fresh.append((key, self.embed(t).tobytes()))
+            done += len(fresh)
+            keep.save(fresh)
             if stop is not None and stop.is_set():
                 break
         return done
@@ -197,6 +197,18 @@ class SemanticModel:
     def __len__(self) -> int:
         return len(self._memo)
 
+
+class _NoStore:
+    """The store of a warm-up without one: nothing stored, nothing kept."""
+
+    def load(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        return {}
+
+    def save(self, items: Sequence[tuple[str, bytes]]) -> None:
+        pass
+
+
+_NO_STORE = _NoStore()
 
 _default: SemanticModel | None = None
 _default_lock = threading.Lock()

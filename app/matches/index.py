@@ -96,11 +96,13 @@ class MatchIndex:
             "build_seconds": self.build_seconds,
             "synced_at": self.synced_at.isoformat() if self.synced_at else None,
             "last_change_id": self._last_id,
-            "semantic": _semantic_status(engines) | {
-                "warming": self.semantic_warming,
-                "warm_passes": self.semantic_warm_passes,
-            },
+            "semantic": self._semantic_status(engines),
         }
+
+    def _semantic_status(self, engines: Engines | None) -> dict[str, object]:
+        model = engines.supplies.semantic_ if engines else None
+        return {"enabled": model is not None, "embedded": len(model) if model is not None else 0,
+                "warming": self.semantic_warming, "warm_passes": self.semantic_warm_passes}
 
     # ------------------------------------------------------------------ build
     def build(self) -> None:
@@ -284,11 +286,6 @@ class MatchIndex:
 def request_rebuild(session: Session) -> None:
     """Ask every process (workers and replicas) to rebuild its match index; the caller commits."""
     session.add(ChangeLogEntry(entity=REBUILD_ENTITY, entity_id=0, op="rebuild"))
-
-
-def _semantic_status(engines: Engines | None) -> dict[str, object]:
-    model = engines.supplies.semantic_ if engines else None
-    return {"enabled": model is not None, "embedded": len(model) if model is not None else 0}
 
 
 def _new_matcher() -> Matcher:

@@ -165,3 +165,11 @@ def test_warm_shares_embeddings_through_a_store() -> None:
         np.testing.assert_array_equal(second.embed(t), first.embed(t))
     # keys depend on the model and the text
     assert first.key("a") != first.key("b") and first.key("a") == second.key("a") and len(first.key("a")) == 64
+
+
+def test_warm_stops_at_the_memo_cap() -> None:
+    m = SemanticModel(cache_size=5)
+    texts = [f"Capped warm text number {i}" for i in range(12)]
+    assert m.warm(texts, batch=4) == 8  # two batches; the cap is reached in the second
+    assert len(m) <= 5
+    assert m.warm(texts) == 0  # a full memo: the next pass does nothing, rather than evict and redo
