@@ -20,6 +20,7 @@ from .precedents import PrecedentModel, Precedents, default_precedents
 from .semantic import EmbeddingStore, SemanticModel
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
+from .text import segmenter_version
 from .types import DocTokens, Filters, Match, MatchDoc
 
 __all__ = ["Matcher", "NotFittedError"]
@@ -116,6 +117,17 @@ class Matcher:
         self.precedents_ = _learned(self.precedents, "precedents", params.use_precedents, default_precedents)
         use_sem = params.use_semantic and params.weight_semantic > 0
         self.semantic_ = _learned(self.semantic, "semantic", use_sem, default_semantic) if use_sem else None
+
+    def analysis_fingerprint(self) -> str:
+        """What the tokens of :meth:`analyze` depend on besides the record: the analyzer version,
+        the segmenter's version, ``lead_chars`` and the synonym table.
+
+        Tokens stored under one fingerprint are valid for every matcher with the same one; an
+        application keying stored tokens by it recomputes them when any of these change.
+        """
+        if not hasattr(self, "params_"):
+            self._check_params()
+        return f"{ANALYZER_VERSION}:{segmenter_version()}:{self.params_.lead_chars}:{self.synonyms_.fingerprint()}"
 
     def analyze(self, doc: MatchDoc) -> DocTokens:
         """Tokens of ``doc`` (its stored ``tokens`` when of the current analyzer version)."""

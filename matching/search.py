@@ -81,12 +81,24 @@ class TitleSearch:
         self.max_candidates = max_candidates
         self.max_edits = max_edits
 
-    def fit(self, ids: Sequence[int], titles: Sequence[str], texts: Sequence[str] | None = None) -> TitleSearch:
-        """Index ``titles`` (and ``texts`` for keyword search); returns ``self``."""
+    def fit(
+        self,
+        ids: Sequence[int],
+        titles: Sequence[str],
+        texts: Sequence[str] | None = None,
+        *,
+        keyword_tokens: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
+    ) -> TitleSearch:
+        """Index ``titles`` (and ``texts`` for keyword search); returns ``self``.
+
+        ``keyword_tokens`` gives each record's ``(title tokens, text tokens)`` for the keyword
+        search instead of tokenising ``texts`` here (e.g. ``DocTokens.title`` and
+        ``DocTokens.text``, which also hold the synonym expansions); ``texts`` is then not needed.
+        """
         if self.max_candidates < 1 or self.max_edits < 0:
             raise ValueError("max_candidates must be >= 1 and max_edits >= 0")
-        if len(ids) != len(titles) or (texts is not None and len(texts) != len(ids)):
-            raise ValueError("ids, titles and texts must have the same length")
+        if len(ids) != len(titles) or any(x is not None and len(x) != len(ids) for x in (texts, keyword_tokens)):
+            raise ValueError("ids, titles, texts and keyword_tokens must have the same length")
         warm_kernels()  # not on the first search
         self.ids_ = np.asarray(ids, dtype=np.int64)
         self.titles_ = tuple(titles)
@@ -115,12 +127,11 @@ class TitleSearch:
         self._title_grams = self._gram_matrix.T.tocsr()  # titles x grams
         self._gram_df = np.diff(self._gram_matrix.indptr)
         self._bm25 = None
-        if texts is not None:
+        if keyword_tokens is None and texts is not None:
+            keyword_tokens = [(tokenize(t), tokenize(x)) for t, x in zip(titles, texts, strict=True)]
+        if keyword_tokens is not None:
             vocab: dict[str, int] = {}
-            tfs = [
-                weighted_tf({"title": tokenize(t), "text": tokenize(x)}, {"title": 3.0, "text": 1.0})
-                for t, x in zip(titles, texts, strict=True)
-            ]
+            tfs = [weighted_tf({"title": t, "text": x}, {"title": 3.0, "text": 1.0}) for t, x in keyword_tokens]
             m, df, _ = saturation_matrix(tfs, vocab, k1=1.2, b=0.75)
             self._bm25 = (vocab, m, np.asarray(idf(df, len(titles))))
         return self

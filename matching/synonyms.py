@@ -9,6 +9,7 @@ name (``=`` groups) or the other members (``~`` groups), so a record saying
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,6 +103,17 @@ class SynonymTable:
 
     def __len__(self) -> int:
         return len(self.mapping)
+
+    def fingerprint(self) -> str:
+        """A short digest of the entries: two tables expand text alike exactly when it is equal."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            h = hashlib.sha256()
+            for alias, targets in self.mapping:
+                h.update(alias.encode() + b"\x1e" + "\x1f".join(targets).encode() + b"\x1d")
+            cached = h.hexdigest()[:16]
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
 
     def expand(self, normalized_text: str) -> tuple[str, tuple[str, ...]]:
         """Return ``(text + expansions, applied)`` for already normalised text.

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["normalize", "tokenize", "stem", "EN_STOP_WORDS", "ZH_STOP_WORDS", "is_cjk"]
+__all__ = ["normalize", "tokenize", "stem", "EN_STOP_WORDS", "ZH_STOP_WORDS", "is_cjk", "segmenter_version"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[+#]+|\.net)?")
@@ -60,6 +60,17 @@ def _get_jieba():  # type: ignore[no-untyped-def]
                 tok.initialize()
                 _jieba_tokenizer = tok
     return _jieba_tokenizer
+
+
+def segmenter_version() -> str:
+    """Versions the tokens depend on outside this package: jieba's and Python's Unicode data (NFKC)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        jieba_version = version("jieba")
+    except PackageNotFoundError:  # pragma: no cover - a vendored copy
+        jieba_version = "unknown"
+    return f"jieba-{jieba_version}+unicode-{unicodedata.unidata_version}"
 
 
 def is_cjk(ch: str) -> bool:

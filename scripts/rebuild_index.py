@@ -7,7 +7,8 @@ into the change log, which each process picks up within its poll interval, build
 the background and swaps them in (matching keeps working on the old ones meanwhile).
 
 ``--local`` instead builds an index in this process and prints its size and build time (a dry
-run that needs no running service).
+run that needs no running service; the only thing it writes is the tokens of records no process
+had analysed yet, into the ``match_tokens`` cache).
 
 Usage: python scripts/rebuild_index.py [--local]
 """
@@ -27,7 +28,7 @@ from app.matches.index import MatchIndex, request_rebuild  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--local", action="store_true", help="build in this process and report, change nothing")
+    parser.add_argument("--local", action="store_true", help="build in this process and report (fills the token cache only)")
     args = parser.parse_args(argv)
     if args.local:
         index = MatchIndex(get_sessionmaker())

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     match_index_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often each process applies the change log to its match index."
     )
+    match_synonyms_files: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated operator synonym files (the format of matching/data/synonyms.txt), "
+        "added to the shipped dictionary; a change takes effect at the next index build.",
+    )
     match_semantic_warm: bool = Field(
         default=True,
         description="After each index build, embed the English records for the semantic factor in the background "
@@ -118,11 +123,24 @@ class Settings(BaseSettings):
     # --- exports ---
     export_max_rows: int = Field(default=100_000, ge=1, description="Rows at most in one CSV/XLSX export")
 
-    @field_validator("cors_origins", "oidc_algorithms", "oidc_allowed_roles", mode="before")
+    @field_validator("cors_origins", "oidc_algorithms", "oidc_allowed_roles", "match_synonyms_files", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("match_synonyms_files")
+    @classmethod
+    def _check_synonym_files(cls, value: list[str]) -> list[str]:
+        """Fail at start-up, naming the file and line, rather than at the first index build."""
+        from matching.synonyms import load_synonyms
+
+        for path in value:
+            try:
+                load_synonyms(path)
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ValueError(f"MATCH_SYNONYMS_FILES: cannot use {path}: {exc}") from None
         return value
 
     @model_validator(mode="after")

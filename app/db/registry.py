@@ -8,6 +8,7 @@ from app.cohorts import models as _cohorts  # noqa: F401
 from app.db.base import Base
 from app.demands import models as _demands  # noqa: F401
 from app.matches import embeddings as _embeddings  # noqa: F401
+from app.matches import tokens as _tokens  # noqa: F401
 from app.offers import models as _offers  # noqa: F401
 from app.organizations import models as _organizations  # noqa: F401
 from app.placements import models as _placements  # noqa: F401

@@ -9,11 +9,12 @@ never wait for a writer and never see a half-applied change.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,10 +22,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeLogEntry
+from app.core.config import get_settings
 from app.matches import documents
 from app.matches.embeddings import SqlEmbeddingStore
 from app.matches.search_index import LiveTitleSearch
-from matching import MatchDoc, Matcher
+from app.matches.tokens import TokenStore
+from matching import DocTokens, MatchDoc, Matcher, MatchParams
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,14 @@ class MatchIndex:
         self.semantic_warming = False
         self.semantic_warm_passes = 0
         self._embedding_store = SqlEmbeddingStore(session_factory)
+        self._token_store: TokenStore | None = None
+
+    @property
+    def token_store(self) -> TokenStore:
+        """Stored tokens for this process's engines (created on first use: it loads the analyzer)."""
+        if self._token_store is None:
+            self._token_store = TokenStore(self._session_factory, new_matcher())
+        return self._token_store
 
     # ------------------------------------------------------------------ state
     @property
@@ -110,7 +121,7 @@ class MatchIndex:
         started = time.perf_counter()
         with self._session_factory() as session:
             last_id = session.scalar(select(func.max(ChangeLogEntry.id))) or 0
-            engines = _build_engines(session, self._check_stop)
+            engines = _build_engines(session, self.token_store, self._check_stop)
         self._check_stop()
         with self._write_lock:
             self._install(engines)
@@ -251,9 +262,9 @@ class MatchIndex:
                 # A batch this large relative to the index (e.g. the first import into an empty
                 # service) would leave the engines' statistics (document lengths, term
                 # frequencies) fitted to the old corpus: refit now, before this request ranks.
-                self._install(_build_engines(session, self._check_stop))
+                self._install(_build_engines(session, self.token_store, self._check_stop))
             else:
-                _refresh(session, engines, touched)
+                _refresh(session, engines, touched, self.token_store)
                 self._changed_since_build += count
                 rebuild = rebuild or self._changed_since_build > DRIFT_FRACTION * max(
                     sum(self._built_docs.values()), REFIT_MIN_CHANGES
@@ -288,34 +299,50 @@ def request_rebuild(session: Session) -> None:
     session.add(ChangeLogEntry(entity=REBUILD_ENTITY, entity_id=0, op="rebuild"))
 
 
-def _new_matcher() -> Matcher:
-    return Matcher()
+def new_matcher() -> Matcher:
+    """An engine as this service configures them (also the analyzer of its stored tokens)."""
+    files = tuple(get_settings().match_synonyms_files)
+    return Matcher(params=MatchParams(synonyms_paths=files)) if files else Matcher()
 
 
-def _build_engines(session: Session, check_stop: Callable[[], None] = lambda: None) -> Engines:
-    """Load every kind, then fit; ``check_stop`` runs between steps and raises to abandon the build."""
+def _with_tokens(docs: Sequence[MatchDoc], tokens: Sequence[DocTokens]) -> list[MatchDoc]:
+    return [dataclasses.replace(d, tokens=t) for d, t in zip(docs, tokens, strict=True)]
+
+
+def _build_engines(session: Session, store: TokenStore, check_stop: Callable[[], None] = lambda: None) -> Engines:
+    """Load every kind, then fit; ``check_stop`` runs between steps and raises to abandon the build.
+
+    Documents are analysed once, through ``store`` (stored tokens are loaded, not segmented
+    again), for the engines and the keyword search alike.
+    """
     school_ids = documents.school_organization_ids(session)
     by_kind: dict[str, list[MatchDoc]] = {}
+    tokens: dict[str, list[DocTokens]] = {}
     for kind in documents.KIND_CODES:
         check_stop()
         by_kind[kind] = list(documents.load_docs(session, kind))
+        check_stop()
+        tokens[kind] = store.tokens(by_kind[kind])
     check_stop()
-    supplies = by_kind["program"] + by_kind["cohort"] + [
-        d for d in by_kind["offer"] if _is_supply_offer(d, school_ids)
+    analysed = {kind: _with_tokens(docs, tokens[kind]) for kind, docs in by_kind.items()}
+    supplies = analysed["program"] + analysed["cohort"] + [
+        d for d in analysed["offer"] if _is_supply_offer(d, school_ids)
     ]
-    fitted_supplies = _new_matcher().fit(supplies)
+    fitted_supplies = new_matcher().fit(supplies)
+    del supplies
     check_stop()
-    fitted_demands = _new_matcher().fit(by_kind["demand"])
+    fitted_demands = new_matcher().fit(analysed["demand"])
     offers = {}
     for direction in ("offer", "seek"):
         check_stop()
-        offers[direction] = _new_matcher().fit(
-            [d for d in by_kind["offer"] if documents.offer_direction(d) == direction]
+        offers[direction] = new_matcher().fit(
+            [d for d in analysed["offer"] if documents.offer_direction(d) == direction]
         )
+    del analysed  # the search keeps the documents without their tokens
     search = {}
     for kind, docs in by_kind.items():
         check_stop()
-        search[kind] = LiveTitleSearch().fit(docs)
+        search[kind] = LiveTitleSearch(store.tokens).fit(docs, tokens[kind])
     return Engines(supplies=fitted_supplies, demands=fitted_demands, offers=offers, search=search,
                    school_ids=school_ids)
 
@@ -324,7 +351,7 @@ def _is_supply_offer(doc: MatchDoc, school_ids: set[int]) -> bool:
     return doc.organization_id in school_ids and documents.offer_direction(doc) == "offer"
 
 
-def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]]) -> int:
+def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]], store: TokenStore) -> int:
     """Reload every touched record from the database and upsert or remove it everywhere."""
     if "program" in touched:  # a cohort reads its program's text
         cohort_ids = documents.cohort_ids_of_programs(session, list(touched["program"]))
@@ -333,11 +360,13 @@ def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]]) -
         engines.school_ids = documents.school_organization_ids(session)
     count = 0
     for kind, ids in touched.items():
-        docs = list(documents.load_docs(session, kind, list(ids)))
+        plain = list(documents.load_docs(session, kind, list(ids)))
+        tokens = store.tokens(plain)
+        docs = _with_tokens(plain, tokens)
         present = {d.id for d in docs}
         gone = [documents.make_uid(kind, i) for i in ids if documents.make_uid(kind, i) not in present]
         count += len(ids)
-        engines.search[kind].upsert(docs)
+        engines.search[kind].upsert(plain, tokens)
         engines.search[kind].remove(gone)
         if kind == "demand":
             _apply(engines.demands, docs, gone)

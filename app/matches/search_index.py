@@ -8,9 +8,14 @@ sees a half-applied update. When the delta grows past ``max_delta`` it is merged
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from matching import MatchDoc, SearchHit, TitleSearch
+from matching import DocTokens, MatchDoc, SearchHit, TitleSearch
+
+#: Tokens of documents, in order (the index passes a :class:`app.matches.tokens.TokenStore`'s).
+TokensOf = Callable[[Sequence[MatchDoc]], list[DocTokens]]
+_Keywords = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -21,36 +26,48 @@ class _State:
     docs: dict[int, MatchDoc] = field(default_factory=dict)  # every live record, by uid
 
 
-def _fit(docs: list[MatchDoc]) -> TitleSearch | None:
+def _fit(docs: Sequence[MatchDoc], keywords: Sequence[_Keywords]) -> TitleSearch | None:
     if not docs:
         return None
-    return TitleSearch().fit([d.id for d in docs], [d.title for d in docs], [d.text for d in docs])
+    return TitleSearch().fit([d.id for d in docs], [d.title for d in docs], keyword_tokens=keywords)
+
+
+def _keywords(tokens: DocTokens) -> _Keywords:
+    return tokens.title, tokens.text
 
 
 class LiveTitleSearch:
-    def __init__(self, *, max_delta: int = 2000) -> None:
+    """``tokens_of`` supplies the keyword search's tokens (stored ones: no segmenting again)."""
+
+    def __init__(self, tokens_of: TokensOf, *, max_delta: int = 2000) -> None:
         self.max_delta = max_delta
+        self._tokens_of = tokens_of
         self._lock = threading.Lock()
-        self._delta_ids: set[int] = set()
+        self._delta: dict[int, _Keywords] = {}  # keyword tokens of the records changed since the last merge
         self._state = _State(None, None)
 
-    def fit(self, docs: list[MatchDoc]) -> LiveTitleSearch:
+    def fit(self, docs: Sequence[MatchDoc], tokens: Sequence[DocTokens] | None = None) -> LiveTitleSearch:
+        """Index ``docs``; ``tokens`` (in the same order) saves asking ``tokens_of`` for them."""
+        toks = tokens if tokens is not None else self._tokens_of(docs)
+        main = _fit(docs, [_keywords(t) for t in toks])
         with self._lock:
-            self._delta_ids = set()
-            self._state = _State(_fit(docs), None, frozenset(), {d.id: d for d in docs})
+            self._delta = {}
+            self._state = _State(main, None, frozenset(), {d.id: d for d in docs})
         return self
 
     @property
     def docs(self) -> dict[int, MatchDoc]:
         return self._state.docs
 
-    def upsert(self, docs: list[MatchDoc]) -> None:
-        self._apply(docs, [])
+    def upsert(self, docs: Sequence[MatchDoc], tokens: Sequence[DocTokens] | None = None) -> None:
+        if docs:
+            toks = tokens if tokens is not None else self._tokens_of(docs)
+            self._apply(docs, [_keywords(t) for t in toks], [])
 
     def remove(self, uids: list[int]) -> None:
-        self._apply([], uids)
+        self._apply([], [], uids)
 
-    def _apply(self, upserts: list[MatchDoc], removals: list[int]) -> None:
+    def _apply(self, upserts: Sequence[MatchDoc], keywords: Sequence[_Keywords], removals: list[int]) -> None:
         if not upserts and not removals:
             return
         with self._lock:
@@ -58,16 +75,20 @@ class LiveTitleSearch:
             docs = dict(state.docs)
             for uid in removals:
                 docs.pop(uid, None)
-                self._delta_ids.discard(uid)
-            for doc in upserts:
+                self._delta.pop(uid, None)
+            for doc, kw in zip(upserts, keywords, strict=True):
                 docs[doc.id] = doc
-                self._delta_ids.add(doc.id)
+                self._delta[doc.id] = kw
             dead = set(state.dead) | set(removals) | {d.id for d in upserts}
-            if len(self._delta_ids) > self.max_delta or len(dead) > 4 * self.max_delta:
-                self._delta_ids = set()
-                self._state = _State(_fit(list(docs.values())), None, frozenset(), docs)
+            if len(self._delta) > self.max_delta or len(dead) > 4 * self.max_delta:
+                # merge: every record once more (their tokens are stored: no segmenting)
+                everything = list(docs.values())
+                main = _fit(everything, [_keywords(t) for t in self._tokens_of(everything)])
+                self._delta = {}
+                self._state = _State(main, None, frozenset(), docs)
                 return
-            delta = _fit([docs[i] for i in sorted(self._delta_ids)])
+            ids = sorted(self._delta)
+            delta = _fit([docs[i] for i in ids], [self._delta[i] for i in ids])
             self._state = _State(state.main, delta, frozenset(dead), docs)
 
     def search(self, query: str, *, top_k: int, keywords: bool = True) -> list[SearchHit]:
@@ -88,3 +109,4 @@ class LiveTitleSearch:
                 if hit.id not in best or hit.score > best[hit.id].score:
                     best[hit.id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.id))[:top_k]
+

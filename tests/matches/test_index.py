@@ -100,3 +100,74 @@ def test_english_records_are_embedded_in_the_background(mclient: Any, db_session
     assert model.cached(text)
     assert store.load([model.key(text)]) == {model.key(text): model.embed(text).tobytes()}
     assert mclient.get("/readyz").json()["match_index"]["semantic"]["embedded"] >= 1
+
+
+def test_a_rebuild_loads_the_stored_tokens_instead_of_segmenting_again(mclient: Any, db_session: Any) -> None:
+    from app.matches.tokens import MatchTokens
+
+    index = mclient.app.state.match_index
+    school = make_school(mclient)
+    make_program(mclient, school["id"], name="新能源汽车技术", description="动力电池 检测与维修")
+    index.sync(db_session)
+    assert db_session.scalar(select(func.count()).select_from(MatchTokens)) >= 1
+    store = index.token_store
+    loaded, computed = store.loaded, store.computed
+    index.build()
+    assert store.computed == computed  # nothing segmented again
+    assert store.loaded - loaded == sum(index.status()["documents"].values())
+    # the stored tokens serve matching and the keyword search as fresh ones would
+    hits = mclient.get("/api/v1/search", params={"q": "动力电池", "type": "program"}).json()["items"]
+    assert [h["title"] for h in hits] == ["新能源汽车技术"]
+
+
+def test_unreadable_stored_tokens_are_analysed_again(mclient: Any, db_session: Any) -> None:
+    from app.matches.tokens import MatchTokens
+
+    index = mclient.app.state.match_index
+    school = make_school(mclient)
+    make_program(mclient, school["id"], name="工业机器人技术", description="机器人 编程 调试")
+    index.sync(db_session)
+    db_session.query(MatchTokens).update({"tokens": "not tokens"})
+    db_session.commit()
+    computed = index.token_store.computed
+    index.build()
+    assert index.token_store.computed - computed == sum(index.status()["documents"].values())
+    hits = mclient.get("/api/v1/search", params={"q": "机器人", "type": "program"}).json()["items"]
+    assert hits and hits[0]["title"] == "工业机器人技术"
+
+
+def test_pruning_keeps_the_rows_of_current_records_and_deletes_the_others(mclient: Any, db_session: Any) -> None:
+    from datetime import timedelta
+
+    from app.db.session import get_sessionmaker
+    from app.matches.cache_prune import prune_caches
+    from app.matches.embeddings import TextEmbedding
+    from app.matches.index import new_matcher
+    from app.matches.tokens import MatchTokens
+
+    index = mclient.app.state.match_index
+    school = make_school(mclient)
+    program = make_program(mclient, school["id"], name="Registered Nursing", description="Patient care and triage",
+                           skills=[], courses=[], certificates=[])
+    index.sync(db_session)
+    index.warm_semantic()
+    # the edit gives the record new keys; its old rows are left behind
+    assert mclient.patch(f"/api/v1/programs/{program['id']}", json={"description": "Clinical care"}).status_code == 200
+    index.sync(db_session)
+    index.warm_semantic()
+
+    def counts() -> tuple[int, int]:
+        db_session.expire_all()
+        return (db_session.scalar(select(func.count()).select_from(MatchTokens)),
+                db_session.scalar(select(func.count()).select_from(TextEmbedding)))
+
+    before = counts()
+    assert prune_caches(get_sessionmaker(), new_matcher()).tokens_deleted == 0  # all younger than the grace
+    report = prune_caches(get_sessionmaker(), new_matcher(), grace=timedelta(0))
+    assert report.tokens_deleted >= 1 and report.embeddings_deleted >= 1
+    assert counts() == (before[0] - report.tokens_deleted, before[1] - report.embeddings_deleted)
+    # what is left is exactly what the index uses: a rebuild segments and embeds nothing
+    computed = index.token_store.computed
+    index.build()
+    assert index.token_store.computed == computed
+    assert index.warm_semantic() == 0

@@ -1,0 +1,124 @@
+"""Stored match tokens: each record's analysed tokens, computed once and kept in the database.
+
+Segmenting text (jieba) is most of the cost of building a match index: at 100k programs about
+two thirds of it. This table keeps each document's :class:`matching.DocTokens` (as
+``DocTokens.to_string()``), keyed by a digest of the analyzer's fingerprint (analyzer and
+segmenter versions, settings, synonym table) and of the document fields the tokens are made of.
+A build, a restart, another worker or a replica therefore segments a text once; an edited record,
+a program edit seen by its cohorts, or a changed synonym file gives new keys and is analysed anew.
+
+The first process to index a record (a build, or a refresh after a write) analyses it and stores
+the tokens; every later build, restart, worker or replica loads them. Writes themselves do not
+analyse (a bulk import stays as fast as before), so the very first build after an import still
+segments each new record once per process that builds at that moment. Rows of texts that no
+longer exist stay until ``scripts/prune_match_cache.py`` removes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import String, Text, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.db.base import Base, UTCDateTime, utcnow
+from matching import DocTokens, MatchDoc, Matcher
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 1000
+
+
+class MatchTokens(Base):
+    __tablename__ = "match_tokens"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def token_key(fingerprint: str, doc: MatchDoc) -> str:
+    """Digest of what ``analyze_doc`` reads (title, text, skills, majors, industries) under ``fingerprint``."""
+    h = hashlib.sha256(fingerprint.encode())
+    for part in (doc.title, doc.text, "\x1f".join(doc.skills), "\x1f".join(doc.majors), "\x1f".join(doc.industries)):
+        h.update(b"\x1e" + part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _load(session: Session, keys: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), _BATCH):
+        batch = unique[start : start + _BATCH]
+        rows = session.execute(select(MatchTokens.key, MatchTokens.tokens).where(MatchTokens.key.in_(batch)))
+        found.update((key, tokens) for key, tokens in rows)
+    return found
+
+
+def _save(session: Session, items: dict[str, str]) -> None:
+    if not items:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    rows = [{"key": k, "tokens": v, "created_at": now} for k, v in items.items()]
+    for start in range(0, len(rows), _BATCH):
+        # another process may have stored the same document meanwhile: its tokens are the same
+        stmt = insert(MatchTokens).values(rows[start : start + _BATCH]).on_conflict_do_nothing(index_elements=["key"])
+        session.execute(stmt)
+
+
+def _parse(raw: str | None, version: str) -> DocTokens | None:
+    if raw is None:
+        return None
+    try:
+        tokens = DocTokens.from_string(raw)
+    except ValueError:
+        return None
+    return tokens if tokens.version == version else None
+
+
+class TokenStore:
+    """Tokens of documents for one analyzer (a fitted or unfitted :class:`matching.Matcher`)."""
+
+    def __init__(self, session_factory: Callable[[], Session], analyzer: Matcher) -> None:
+        self._session_factory = session_factory
+        self._analyzer = analyzer
+        self.fingerprint = analyzer.analysis_fingerprint()
+        self._version = self.fingerprint.split(":", 1)[0]
+        self.loaded = 0
+        self.computed = 0
+
+    def tokens(self, docs: Sequence[MatchDoc]) -> list[DocTokens]:
+        """Tokens of each of ``docs``, in order: stored ones loaded, the others analysed and stored."""
+        keys = [token_key(self.fingerprint, d) for d in docs]
+        try:
+            with self._session_factory() as session:
+                stored = _load(session, keys)
+        except SQLAlchemyError:  # a cache: analyse everything rather than fail a build
+            logger.exception("could not read stored match tokens")
+            stored = {}
+        out: list[DocTokens] = []
+        new: dict[str, str] = {}
+        for doc, key in zip(docs, keys, strict=True):
+            tokens = _parse(stored.get(key), self._version)
+            if tokens is None:
+                tokens = self._analyzer.analyze(doc)
+                new[key] = tokens.to_string()
+            out.append(tokens)
+        self.loaded += len(docs) - len(new)
+        self.computed += len(new)
+        if new:
+            try:
+                with self._session_factory() as session:
+                    _save(session, new)
+                    session.commit()
+            except SQLAlchemyError:
+                logger.warning("could not store %d match token rows (kept in memory only)", len(new), exc_info=True)
+        return out
+
