@@ -20,7 +20,7 @@ from .precedents import PrecedentModel, Precedents, default_precedents
 from .semantic import EmbeddingStore, SemanticModel
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
-from .text import segmenter_version
+from .text import load_segmenter, segmenter_version
 from .types import DocTokens, Filters, Match, MatchDoc
 
 __all__ = ["Matcher", "NotFittedError"]
@@ -150,9 +150,17 @@ class Matcher:
         if len(np.unique(main.ids)) != main.n:
             raise ValueError("document ids must be unique")
         delta, _ = self._segment([], avg_len=avg)
+        self._prime(main)
         self._lock = threading.Lock()
         self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
         return self
+
+    def _prime(self, main: Segment) -> None:
+        """Load now what the first query would otherwise pay for: the segmenter (not loaded when
+        every document came with stored tokens) and the precedent name lookup of ``main``."""
+        load_segmenter()
+        if self.precedents_ is not None:
+            _ = main.name_positions
 
     def _segment(
         self, pairs: Iterable[tuple[MatchDoc, DocTokens]], avg_len: float | None = None
@@ -240,6 +248,7 @@ class Matcher:
     def _merge_locked(self) -> None:
         snap = self.snapshot_
         main = merge_segments(snap.main, snap.delta, snap.dead)
+        self._prime(main)
         delta, _ = self._segment([], avg_len=snap.avg_len)
         self.snapshot_ = Snapshot(
             main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1

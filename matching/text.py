@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["normalize", "tokenize", "stem", "EN_STOP_WORDS", "ZH_STOP_WORDS", "is_cjk", "segmenter_version"]
+__all__ = ["normalize", "tokenize", "stem", "EN_STOP_WORDS", "ZH_STOP_WORDS", "is_cjk", "load_segmenter", "segmenter_version"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[+#]+|\.net)?")
@@ -60,6 +60,11 @@ def _get_jieba():  # type: ignore[no-untyped-def]
                 tok.initialize()
                 _jieba_tokenizer = tok
     return _jieba_tokenizer
+
+
+def load_segmenter() -> None:
+    """Load jieba's dictionary now (about 1 s, once per process) rather than on the first text."""
+    _get_jieba()
 
 
 def segmenter_version() -> str:

@@ -311,3 +311,21 @@ def test_reverse_direction_supply_ranks_demands() -> None:
     assert res[0].explanation.missing_skills == ("急救",)  # the demand's skill the program lacks
     f3 = {x.name: x for x in res[1].explanation.factors}
     assert f3["education"].value == 0.0  # a master's demand, three levels above higher_vocational
+
+
+def test_a_matcher_fitted_from_stored_tokens_is_ready_for_its_first_query(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Stored tokens skip jieba at fit time; the fit still loads it (and the precedent lookup),
+    so that the first query does not pay for them."""
+    import dataclasses
+
+    from matching import text
+
+    docs = [MatchDoc(id=i, kind="program", title=t, text=x) for i, (t, x) in
+            enumerate([("数控技术", "数控编程 加工"), ("护理", "临床护理 病人"), ("会计", "财务 报表")])]
+    analyzer = Matcher(semantic=None)
+    stored = [dataclasses.replace(d, tokens=analyzer.analyze(d)) for d in docs]
+    monkeypatch.setattr(text, "_jieba_tokenizer", None)
+    matcher = Matcher(semantic=None).fit(stored)
+    assert text._jieba_tokenizer is not None
+    assert "name_positions" in vars(matcher.snapshot_.main) or matcher.precedents_ is None
+    assert matcher.rank(MatchDoc(id=99, kind="demand", title="数控操作工", text="数控编程"), top_k=1)[0][0].id == 0
