@@ -16,6 +16,7 @@ from app.changes.service import record_changes
 from app.core import records, tenancy
 from app.core.errors import Conflict, Forbidden, InvalidInput, field_error, pydantic_errors
 from app.db.base import utcnow
+from app.matches.index import remember_tokens
 from app.organizations.models import Organization
 
 MAX_REPORTED_ERRORS = 1000
@@ -103,7 +104,8 @@ def _write(
         if outcome != "unchanged":
             changed.append(obj)
     session.flush()
-    record_changes(session, spec.entity, [obj.id for obj in changed], "upsert")
+    changed_ids = [obj.id for obj in changed]
+    record_changes(session, spec.entity, changed_ids, "upsert")
     owners = {org for _, org, _, _ in valid}
     record_audit(
         session, actor, "bulk_import", spec.entity, None,
@@ -114,6 +116,7 @@ def _write(
         organization_id=next(iter(owners)) if len(owners) == 1 else None,
     )
     session.commit()
+    remember_tokens(session, spec.entity, changed_ids)
     return results, counts
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeLogEntry
@@ -26,7 +27,7 @@ from app.core.config import get_settings
 from app.matches import documents
 from app.matches.embeddings import SqlEmbeddingStore
 from app.matches.search_index import LiveTitleSearch
-from app.matches.tokens import TokenStore
+from app.matches.tokens import TokenStore, store_tokens
 from matching import DocTokens, MatchDoc, Matcher, MatchParams
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class Engines:
     demands: Matcher  # demands: ranked for a program or cohort
     offers: dict[str, Matcher]  # cooperation offers by direction: ranked for an offer
     search: dict[str, LiveTitleSearch]  # typo-tolerant search per kind
+    tokens: TokenStore  # the stored tokens of the analyzer these engines were fitted with
     school_ids: set[int] = field(default_factory=set)
 
 
@@ -83,9 +85,16 @@ class MatchIndex:
 
     @property
     def token_store(self) -> TokenStore:
-        """Stored tokens for this process's engines (created on first use: it loads the analyzer)."""
+        """The stored tokens of the engines of the last build (kept while the analyzer stays the same)."""
         if self._token_store is None:
             self._token_store = TokenStore(self._session_factory, new_matcher())
+        return self._token_store
+
+    def _store_for_build(self) -> TokenStore:
+        """A build reads the settings afresh: another synonym file means another analyzer and keys."""
+        analyzer = new_matcher()
+        if self._token_store is None or self._token_store.fingerprint != analyzer.analysis_fingerprint():
+            self._token_store = TokenStore(self._session_factory, analyzer)
         return self._token_store
 
     # ------------------------------------------------------------------ state
@@ -121,7 +130,7 @@ class MatchIndex:
         started = time.perf_counter()
         with self._session_factory() as session:
             last_id = session.scalar(select(func.max(ChangeLogEntry.id))) or 0
-            engines = _build_engines(session, self.token_store, self._check_stop)
+            engines = _build_engines(session, self._store_for_build(), self._check_stop)
         self._check_stop()
         with self._write_lock:
             self._install(engines)
@@ -262,9 +271,9 @@ class MatchIndex:
                 # A batch this large relative to the index (e.g. the first import into an empty
                 # service) would leave the engines' statistics (document lengths, term
                 # frequencies) fitted to the old corpus: refit now, before this request ranks.
-                self._install(_build_engines(session, self.token_store, self._check_stop))
+                self._install(_build_engines(session, self._store_for_build(), self._check_stop))
             else:
-                _refresh(session, engines, touched, self.token_store)
+                _refresh(session, engines, touched)
                 self._changed_since_build += count
                 rebuild = rebuild or self._changed_since_build > DRIFT_FRACTION * max(
                     sum(self._built_docs.values()), REFIT_MIN_CHANGES
@@ -297,6 +306,22 @@ class MatchIndex:
 def request_rebuild(session: Session) -> None:
     """Ask every process (workers and replicas) to rebuild its match index; the caller commits."""
     session.add(ChangeLogEntry(entity=REBUILD_ENTITY, entity_id=0, op="rebuild"))
+
+
+def remember_tokens(session: Session, entity: str, ids: Sequence[int]) -> int:
+    """Store the tokens of freshly written records of ``entity`` (after their commit; best effort).
+
+    Cohorts of an edited program are left to the index (their documents read the program).
+    """
+    kind = _ENTITY_KINDS.get(entity)
+    if kind is None or not ids:
+        return 0
+    try:
+        return store_tokens(session, new_matcher(), list(documents.load_docs(session, kind, list(ids))))
+    except SQLAlchemyError:  # a cache: the index analyses what is missing
+        session.rollback()
+        logger.warning("could not store the match tokens of %d %s records", len(ids), entity, exc_info=True)
+        return 0
 
 
 def new_matcher() -> Matcher:
@@ -344,14 +369,14 @@ def _build_engines(session: Session, store: TokenStore, check_stop: Callable[[],
         check_stop()
         search[kind] = LiveTitleSearch(store.tokens).fit(docs, tokens[kind])
     return Engines(supplies=fitted_supplies, demands=fitted_demands, offers=offers, search=search,
-                   school_ids=school_ids)
+                   tokens=store, school_ids=school_ids)
 
 
 def _is_supply_offer(doc: MatchDoc, school_ids: set[int]) -> bool:
     return doc.organization_id in school_ids and documents.offer_direction(doc) == "offer"
 
 
-def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]], store: TokenStore) -> int:
+def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]]) -> int:
     """Reload every touched record from the database and upsert or remove it everywhere."""
     if "program" in touched:  # a cohort reads its program's text
         cohort_ids = documents.cohort_ids_of_programs(session, list(touched["program"]))
@@ -361,7 +386,7 @@ def _refresh(session: Session, engines: Engines, touched: dict[str, set[int]], s
     count = 0
     for kind, ids in touched.items():
         plain = list(documents.load_docs(session, kind, list(ids)))
-        tokens = store.tokens(plain)
+        tokens = engines.tokens.tokens(plain)
         docs = _with_tokens(plain, tokens)
         present = {d.id for d in docs}
         gone = [documents.make_uid(kind, i) for i in ids if documents.make_uid(kind, i) not in present]

@@ -7,11 +7,10 @@ segmenter versions, settings, synonym table) and of the document fields the toke
 A build, a restart, another worker or a replica therefore segments a text once; an edited record,
 a program edit seen by its cohorts, or a changed synonym file gives new keys and is analysed anew.
 
-The first process to index a record (a build, or a refresh after a write) analyses it and stores
-the tokens; every later build, restart, worker or replica loads them. Writes themselves do not
-analyse (a bulk import stays as fast as before), so the very first build after an import still
-segments each new record once per process that builds at that moment. Rows of texts that no
-longer exist stay until ``scripts/prune_match_cache.py`` removes them.
+A bulk import stores the tokens of its records right after it commits (:func:`store_tokens`);
+otherwise the first process to index a record (a build, or a refresh after a single write)
+analyses it and stores the tokens. Every later build, restart, worker or replica loads them.
+Rows of texts that no longer exist stay until ``scripts/prune_match_cache.py`` removes them.
 """
 
 from __future__ import annotations
@@ -121,4 +120,18 @@ class TokenStore:
             except SQLAlchemyError:
                 logger.warning("could not store %d match token rows (kept in memory only)", len(new), exc_info=True)
         return out
+
+
+def store_tokens(session: Session, analyzer: Matcher, docs: Sequence[MatchDoc]) -> int:
+    """Analyse ``docs`` now and store the tokens no row holds yet (committed here); returns how many.
+
+    Called after a bulk import has committed, so that the index refresh in every process (and the
+    next build) loads these tokens instead of segmenting the batch itself, once per process.
+    """
+    fingerprint = analyzer.analysis_fingerprint()
+    keys = {token_key(fingerprint, d): d for d in docs}
+    missing = set(keys) - set(_load(session, list(keys)))
+    _save(session, {k: analyzer.analyze(keys[k]).to_string() for k in sorted(missing)})
+    session.commit()
+    return len(missing)
 

@@ -171,3 +171,23 @@ def test_pruning_keeps_the_rows_of_current_records_and_deletes_the_others(mclien
     index.build()
     assert index.token_store.computed == computed
     assert index.warm_semantic() == 0
+
+
+def test_a_bulk_import_stores_its_tokens_so_no_process_segments_the_batch(mclient: Any, db_session: Any) -> None:
+    index = mclient.app.state.match_index
+    index.build()  # the index of the current settings (and of its store)
+    school = make_school(mclient)
+    rows = [{"external_id": f"TOK{i}", "name": f"智能制造专业{i}", "description": f"工业机器人 编程{i} 调试"}
+            for i in range(30)]
+    assert mclient.post(f"/api/v1/programs/bulk?organization_id={school['id']}", json=rows).status_code == 200
+    # the tokens are stored when the import answers (not when some process's poller gets to it)
+    from app.matches import documents
+    from app.matches.tokens import MatchTokens, token_key
+
+    program_ids = [p["id"] for p in mclient.get("/api/v1/programs", params={"q": "智能制造专业", "limit": 100}).json()["items"]]
+    docs = list(documents.load_docs(db_session, "program", program_ids))
+    assert len(docs) == 30
+    keys = [token_key(index.token_store.fingerprint, d) for d in docs]
+    assert db_session.scalar(select(func.count()).select_from(MatchTokens).where(MatchTokens.key.in_(keys))) == 30
+    hits = mclient.get("/api/v1/search", params={"q": "智能制造专业7", "type": "program"}).json()["items"]
+    assert hits[0]["title"] == "智能制造专业7"

@@ -22,19 +22,26 @@ def test_an_operator_synonym_file_takes_effect_at_the_next_build(
 ) -> None:
     index = mclient.app.state.match_index
     school = make_school(mclient)
-    program = make_program(mclient, school["id"], name="钣金加工技术", description="钣金 冲压 折弯")
+    program = make_program(mclient, school["id"], name="冲压工艺", description="qxlengzuo 冲压 折弯", skills=[],
+                           courses=[], certificates=[], major_code=None)
     index.sync(db_session)
     assert all(item["id"] != program["id"] or item["score"] == 0 for item in _match(mclient, "sheetmetalqx"))
+    assert all(item["id"] != program["id"] or item["score"] == 0 for item in _match(mclient, "zzcanon"))
 
     extra = tmp_path / "local.txt"
-    extra.write_text("# our own words\n钣金 = sheetmetalqx, 冷作\n", encoding="utf-8")
+    extra.write_text("# our own words\nzzcanon = sheetmetalqx, qxlengzuo\n", encoding="utf-8")
     monkeypatch.setenv("MATCH_SYNONYMS_FILES", str(extra))
     get_settings.cache_clear()
     try:
         index.build()
+        # the query's alias is expanded ...
         items = _match(mclient, "sheetmetalqx")
         assert items[0]["id"] == program["id"]
-        assert "sheetmetalqx→钣金" in items[0]["explanation"]["synonyms"]
+        assert "sheetmetalqx→zzcanon" in items[0]["explanation"]["synonyms"]
+        # ... and so are the records' (their stored tokens are of the old dictionary: not used)
+        items = _match(mclient, "zzcanon")
+        assert items[0]["id"] == program["id"]
+        assert "qxlengzuo→zzcanon" in items[0]["explanation"]["synonyms"]
     finally:
         monkeypatch.delenv("MATCH_SYNONYMS_FILES")
         get_settings.cache_clear()
