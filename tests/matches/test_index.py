@@ -191,3 +191,16 @@ def test_a_bulk_import_stores_its_tokens_so_no_process_segments_the_batch(mclien
     assert db_session.scalar(select(func.count()).select_from(MatchTokens).where(MatchTokens.key.in_(keys))) == 30
     hits = mclient.get("/api/v1/search", params={"q": "智能制造专业7", "type": "program"}).json()["items"]
     assert hits[0]["title"] == "智能制造专业7"
+
+
+def test_the_engines_are_frozen_out_of_the_cyclic_garbage_collector(mclient: Any) -> None:
+    import gc
+
+    index = mclient.app.state.match_index
+    index.build()
+    engines = index.engines
+    assert gc.get_freeze_count() > 0
+    # the index's containers are in the permanent generation: a full collection does not visit them
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(engines.search["program"].docs) not in tracked
+    assert id(engines) not in tracked
