@@ -101,6 +101,24 @@ class TestTrigramIndexes:
         assert _uses_index(db_session, stmt, "ix_demand_title_trgm")
         assert _uses_index(db_session, stmt, "ix_demand_description_trgm")
 
+    @pytest.mark.parametrize("needle", ["a", "AI"])
+    def test_a_generic_plan_does_not_read_a_trigram_index_for_a_short_needle(self, needle: str,
+                                                                              db_session: Any) -> None:
+        # A prepared statement's generic plan does not know the pattern; psycopg prepares a
+        # statement after five runs and PostgreSQL may then keep a generic plan.
+        compiled = select(Program.id).where(text_contains(Program.name, Program.description, needle=needle)).compile(
+            dialect=postgresql.dialect(paramstyle="numeric_dollar"))
+        args = ", ".join(f"'{compiled.params[name]}'" for name in compiled.positiontup or [])
+        db_session.execute(text("SET LOCAL enable_seqscan = off"))
+        db_session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        db_session.execute(text(f"PREPARE short_needle AS {compiled}"))
+        try:
+            plan = "\n".join(r[0] for r in db_session.execute(text(f"EXPLAIN EXECUTE short_needle({args})")))
+        finally:
+            db_session.execute(text("DEALLOCATE short_needle"))  # not undone by the rollback
+            db_session.rollback()
+        assert "_trgm" not in plan
+
 
 #: (name, description) pairs for the two-character needles below: needles at the start, the end, in
 #: the middle and across a word boundary (软件|工程, "b c"), split by a space or a line break, both
