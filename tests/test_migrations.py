@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from app.db.base import schema_compare_filter
 from app.db.registry import metadata
@@ -77,5 +81,63 @@ class TestDowngradeAndUpgrade:
         engine = make_engine(url)
         try:
             assert set(inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
+            # 0005 and 0007 create PostgreSQL objects only: nothing on SQLite.
+            names = [ix["name"] for t in ("program", "demand") for ix in inspect(engine).get_indexes(t)]
+            assert not [n for n in names if n.endswith(("_trgm", "_bigram"))]
         finally:
             engine.dispose()
+
+
+_BIGRAM_INDEXES = {"ix_program_name_bigram", "ix_program_description_bigram", "ix_demand_title_bigram",
+                   "ix_demand_description_bigram"}
+
+
+def _bigram_objects(url: str) -> tuple[set[str], int]:
+    """The bigram indexes and ``text_bigrams`` functions in the URL's schema."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            indexes = set(conn.scalars(text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%_bigram'"
+            )))
+            functions = conn.scalar(text(
+                "SELECT count(*) FROM pg_proc WHERE proname = 'text_bigrams' AND pronamespace = current_schema()::regnamespace"
+            ))
+            return indexes, int(functions or 0)
+    finally:
+        engine.dispose()
+
+
+class TestBigramMigration:
+    """0007 on PostgreSQL, in a schema of its own (as a tenant or a test run has)."""
+
+    @pytest.fixture
+    def pg_url(self, database_url: str) -> Iterator[str]:
+        url = make_url(database_url)
+        if url.get_backend_name() != "postgresql":
+            pytest.skip("migration 0007 creates PostgreSQL objects only")
+        base = url.difference_update_query(["options"])
+        schema = f"mig_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    def test_downgrade_drops_what_upgrade_created(self, pg_url: str) -> None:
+        cfg = _config(pg_url)
+        command.upgrade(cfg, "head")
+        assert _bigram_objects(pg_url) == (_BIGRAM_INDEXES, 1)
+        assert _diff(pg_url) == []
+
+        command.downgrade(cfg, "0006")
+        assert _bigram_objects(pg_url) == (set(), 0)
+        assert _current(pg_url) == "0006"
+
+        command.upgrade(cfg, "head")
+        assert _bigram_objects(pg_url) == (_BIGRAM_INDEXES, 1)
+        assert _diff(pg_url) == []

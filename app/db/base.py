@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,6 +65,28 @@ def trigram_index(table: str, column: str) -> Index:
     index = Index(
         f"ix_{table}_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"},
         info={"dialect": "postgresql"},
+    )
+    return index.ddl_if(dialect="postgresql")
+
+
+#: The SQL function of migration 0007: a text's two-character substrings, as ``text[]``. It lives in
+#: the schema of the tables (found on the search path like them); its body calls only ``pg_catalog``.
+BIGRAM_FUNCTION = "text_bigrams"
+
+
+def bigram_index(table: str, column: str) -> Index:
+    """A PostgreSQL-only GIN index on the bigrams of ``lower(column)``, for two-character needles.
+
+    pg_trgm cannot serve a needle shorter than three characters; this index can (see
+    ``app.core.listing``). Created by migration 0007 on PostgreSQL only, with the keys in the "C"
+    collation (bytewise: faster to build than the database's, and text equality is the same);
+    the collation is left out here because reflection does not report it, so schema comparisons
+    could never match it. ``info["bigram_column"]`` tells the list filter that the column is indexed.
+    """
+    expression = text(f"{BIGRAM_FUNCTION}(lower({column}))")
+    index = Index(
+        f"ix_{table}_{column}_bigram", expression, postgresql_using="gin",
+        info={"dialect": "postgresql", "bigram_column": column},
     )
     return index.ddl_if(dialect="postgresql")
 

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, JSONList, TimestampMixin, trigram_index
+from app.db.base import Base, JSONList, TimestampMixin, bigram_index, trigram_index
 
 
 class Demand(TimestampMixin, Base):
@@ -18,6 +18,8 @@ class Demand(TimestampMixin, Base):
         # List search (``q``) is a case-insensitive substring filter over these columns.
         trigram_index("demand", "title"),
         trigram_index("demand", "description"),
+        bigram_index("demand", "title"),
+        bigram_index("demand", "description"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

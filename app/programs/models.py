@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, JSONList, TimestampMixin, trigram_index
+from app.db.base import Base, JSONList, TimestampMixin, bigram_index, trigram_index
 
 
 class Program(TimestampMixin, Base):
@@ -15,6 +15,8 @@ class Program(TimestampMixin, Base):
         # List search (``q``) is a case-insensitive substring filter over these columns.
         trigram_index("program", "name"),
         trigram_index("program", "description"),
+        bigram_index("program", "name"),
+        bigram_index("program", "description"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
