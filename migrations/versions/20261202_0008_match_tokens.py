@@ -4,7 +4,7 @@ Keyed by a SHA-256 of the analyzer fingerprint and the document's text fields (s
 ``app/matches/tokens.py``); filled by index builds and refreshes, shared by every process.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
