@@ -2,7 +2,8 @@
 """Bounded load test against a local server (127.0.0.1 only): mixed reads, matches and writes.
 
 Creates a fresh database (SQLite file or PostgreSQL schema), scales it up with
-``scripts/scale_data.py`` (100k programs + 5k demands by default), starts uvicorn with
+``scripts/scale_data.py`` (100k programs + 5k demands by default; on PostgreSQL then
+``VACUUM ANALYZE``, as autovacuum would have done), starts uvicorn with
 ``--workers`` on a loopback port, waits until every worker's match index is built, then runs
 ``--clients`` concurrent asyncio clients for ``--duration`` seconds and prints throughput and
 p50/p95/p99 latency per endpoint. Or point it at a running server with ``--url`` and ``--token``.
@@ -247,6 +248,24 @@ def _wait_semantic_warm(base_url: str, timeout: float = 3600) -> float:
     return _readyz_streak(base_url, _warmed, timeout, "semantic warm-up did not finish")
 
 
+def _vacuum(url: str) -> None:
+    """``VACUUM ANALYZE`` the scaled tables, as autovacuum does to a production database by itself.
+
+    A minutes-old database whose GIN indexes were never vacuumed lacks the statistics the
+    planner needs for them: it then picks 0.5 s table scans for trigram-indexed needles about
+    half the time (docs/BENCHMARKS.md, "List search"), which no running service would see.
+    """
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for table in ("program", "demand", "change_log", "match_tokens"):
+                conn.execute(text(f"VACUUM ANALYZE {table}"))
+    finally:
+        engine.dispose()
+
+
 def _print(report: dict[str, Any], label: str) -> None:
     print(f"\n### {label}: {report['requests']} requests in {report['seconds']} s = {report['rps']} req/s, "
           f"{report['errors']} errors\n")
@@ -301,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         import scale_data
 
         scale_data.main(["--supplies", str(args.supplies), "--demands", str(args.demands)])
+        if args.backend == "postgresql":
+            _vacuum(url)
         scale_seconds = time.perf_counter() - started
         email, password = create_admin("load@localhost.localdomain", "Load-password-123")
         # Metrics shared by the workers, so /metrics reports server-side time over all of them.
