@@ -101,3 +101,18 @@ def schema_compare_filter(dialect_name: str) -> Any:
         return True
 
     return include_object
+
+
+def insert_new_rows(session: Any, model: Any, rows: list[dict[str, Any]], key: str, *, batch: int = 1000) -> None:
+    """Insert ``rows``, leaving rows whose ``key`` is already stored as they are (SQLite and PostgreSQL).
+
+    Rows go in key order, so concurrent transactions inserting overlapping keys wait for each
+    other instead of deadlocking. The caller commits.
+    """
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    ordered = sorted(rows, key=lambda r: r[key])
+    for start in range(0, len(ordered), batch):
+        session.execute(insert(model).values(ordered[start : start + batch]).on_conflict_do_nothing(index_elements=[key]))

@@ -14,11 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import LargeBinary, String, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.db.base import Base, UTCDateTime, utcnow
+from app.db.base import Base, UTCDateTime, insert_new_rows, utcnow
 
 
 class TextEmbedding(Base):
@@ -46,9 +44,8 @@ class SqlEmbeddingStore:
         if not items:
             return
         with self._session_factory() as session:
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             now = utcnow()
             rows = [{"key": k, "vector": v, "created_at": now} for k, v in dict(items).items()]
             # another process may have stored the same text meanwhile: its row is as good as ours
-            session.execute(insert(TextEmbedding).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+            insert_new_rows(session, TextEmbedding, rows, "key")
             session.commit()

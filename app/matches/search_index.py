@@ -109,4 +109,3 @@ class LiveTitleSearch:
                 if hit.id not in best or hit.score > best[hit.id].score:
                     best[hit.id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.id))[:top_k]
-

@@ -21,13 +21,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import String, Text, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.db.base import Base, UTCDateTime, utcnow
-from matching import DocTokens, MatchDoc, Matcher
+from app.db.base import Base, UTCDateTime, insert_new_rows, utcnow
+from matching import ANALYZER_VERSION, DocTokens, MatchDoc, Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -61,25 +59,19 @@ def _load(session: Session, keys: Sequence[str]) -> dict[str, str]:
 
 
 def _save(session: Session, items: dict[str, str]) -> None:
-    if not items:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # another process may have stored the same document meanwhile: its tokens are the same
     now = utcnow()
-    rows = [{"key": k, "tokens": v, "created_at": now} for k, v in items.items()]
-    for start in range(0, len(rows), _BATCH):
-        # another process may have stored the same document meanwhile: its tokens are the same
-        stmt = insert(MatchTokens).values(rows[start : start + _BATCH]).on_conflict_do_nothing(index_elements=["key"])
-        session.execute(stmt)
+    insert_new_rows(session, MatchTokens, [{"key": k, "tokens": v, "created_at": now} for k, v in items.items()], "key")
 
 
-def _parse(raw: str | None, version: str) -> DocTokens | None:
+def _parse(raw: str | None) -> DocTokens | None:
     if raw is None:
         return None
     try:
         tokens = DocTokens.from_string(raw)
     except ValueError:
         return None
-    return tokens if tokens.version == version else None
+    return tokens if tokens.version == ANALYZER_VERSION else None
 
 
 class TokenStore:
@@ -89,7 +81,6 @@ class TokenStore:
         self._session_factory = session_factory
         self._analyzer = analyzer
         self.fingerprint = analyzer.analysis_fingerprint()
-        self._version = self.fingerprint.split(":", 1)[0]
         self.loaded = 0
         self.computed = 0
 
@@ -104,14 +95,15 @@ class TokenStore:
             stored = {}
         out: list[DocTokens] = []
         new: dict[str, str] = {}
+        fresh: dict[str, DocTokens] = {}  # records with the same text are analysed once
         for doc, key in zip(docs, keys, strict=True):
-            tokens = _parse(stored.get(key), self._version)
+            tokens = fresh.get(key) or _parse(stored.get(key))
             if tokens is None:
-                tokens = self._analyzer.analyze(doc)
+                tokens = fresh[key] = self._analyzer.analyze(doc)
                 new[key] = tokens.to_string()
             out.append(tokens)
-        self.loaded += len(docs) - len(new)
         self.computed += len(new)
+        self.loaded += len(docs) - len(new)
         if new:
             try:
                 with self._session_factory() as session:
