@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .kernels import accumulate_rows
+from .kernels import accumulate_rows, top_indices
 
 __all__ = ["weighted_tf", "saturation_matrix", "idf", "accumulate", "top_k_indices"]
 
@@ -162,8 +162,8 @@ def top_k_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     if k <= 0 or n == 0:
         return np.zeros(0, dtype=np.int64)
     if k < n:
-        part = np.argpartition(-scores, k - 1)[:k]
-        kth = scores[part].min()
+        # the k-th best score (which of several tied at it is picked does not matter: all are taken next)
+        kth = scores[top_indices(scores, k)].min()
         # include every element tied with the k-th score so the id tie-break is exact
         part = np.flatnonzero(scores >= kth)
     else:
