@@ -17,7 +17,7 @@ import numpy as np
 
 from .factors import education_code, education_lookup, region_code_int, region_similarity
 from .index import Segment, Snapshot
-from .kernels import live_positions, reaching, top_indices
+from .kernels import live_positions, reaching, stage_a_scores, top_indices
 from .params import MatchParams
 from .scorer import Scorer
 from .text import normalize
@@ -172,8 +172,32 @@ def _denominator(q: MatchDoc, p: MatchParams, use_precedents: bool, use_semantic
 
 def stage_a(q: MatchDoc, p: MatchParams, cand: Candidates, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """``(score, text value, denominator)`` of candidates ``idx``."""
-    text_v = 1.0 - np.exp(-cand.raw[idx] / p.text_scale)
+    text_v = cand.raw[idx]  # 1 - exp(-raw / text_scale), in place (x / -s is exactly -x / s)
+    np.divide(text_v, -p.text_scale, out=text_v)
+    np.exp(text_v, out=text_v)
+    np.subtract(1.0, text_v, out=text_v)
     edu_table = education_lookup(education_code(q.education_level), query_is_demand=q.kind == "demand")
+    den = _denominator(q, p, cand.prec is not None, cand.semantic)
+    used = (bool(q.skills), bool(q.majors), bool(q.industries), cand.semantic)  # the order of Segment.lacks
+    flag_w = [w * NEUTRAL if u else 0.0 for u, w in zip(used, _flag_weights(p), strict=True)]
+    segs = cand.segs
+    score = stage_a_scores(
+        text_v,
+        cand.seg_of[idx],
+        cand.pos[idx],
+        (segs[0].edu, segs[1].edu),
+        (segs[0].region, segs[1].region),
+        (segs[0].lacks, segs[1].lacks),
+        edu_table,
+        region_code_int(q.region_code) if q.region_code else -1,
+        _NO_PREC if cand.prec is None else cand.prec[idx],
+        np.array([p.weight_text, p.weight_education, p.weight_precedent, p.weight_region, NEUTRAL]),
+        np.asarray(flag_w, dtype=np.float64),
+        den,
+    )
+    if score is not None:
+        return score, text_v, den
+    # without numba: the same operations in the same order, vectorised
     num = p.weight_text * text_v + p.weight_education * edu_table[cand.take("edu", idx).astype(np.intp) + 1]
     if cand.prec is not None:
         num = num + p.weight_precedent * cand.prec[idx]
@@ -181,16 +205,15 @@ def stage_a(q: MatchDoc, p: MatchParams, cand: Candidates, idx: np.ndarray) -> t
         reg_v = region_similarity(region_code_int(q.region_code), cand.take("region", idx))
         num = num + p.weight_region * np.where(np.isnan(reg_v), NEUTRAL, reg_v)
     # stage A places 0 for candidates that have the data (stage B adds their real value), NEUTRAL otherwise
-    for has_q, attr, w in (
-        (q.skills, "has_skills", p.weight_skills),
-        (q.majors, "has_majors", p.weight_majors),
-        (q.industries, "has_ind", p.weight_industry),
-        (cand.semantic, "has_sem", p.weight_semantic),
-    ):
-        if has_q:
+    for u, attr, w in zip(used, ("has_skills", "has_majors", "has_ind", "has_sem"), _flag_weights(p), strict=True):
+        if u:
             num = num + w * NEUTRAL * ~cand.take(attr, idx).astype(bool)
-    den = _denominator(q, p, cand.prec is not None, cand.semantic)
     return num / den, text_v, den
+
+
+def _flag_weights(p: MatchParams) -> tuple[float, float, float, float]:
+    """Weights of the factors stage B adds, in the order of :attr:`matching.index.Segment.lacks`."""
+    return (p.weight_skills, p.weight_majors, p.weight_industry, p.weight_semantic)
 
 
 def head_pool(q: MatchDoc, p: MatchParams, cand: Candidates, scored: np.ndarray, depth: int) -> np.ndarray:

@@ -91,6 +91,16 @@ class Segment:
         return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
 
     @cached_property
+    def lacks(self) -> np.ndarray:
+        """Per record, a bit for each factor of stage B it has no data for: skills (1), majors (2),
+        industries (4), an English text for the ``semantic`` factor (8)."""
+        bits = (~self.has_skills).astype(np.uint8)
+        bits |= (~self.has_majors).astype(np.uint8) << 1
+        bits |= (~self.has_ind).astype(np.uint8) << 2
+        bits |= (~self.has_sem).astype(np.uint8) << 3
+        return bits
+
+    @cached_property
     def valid_days(self) -> tuple[int, int]:
         """``(first, last)`` day ordinal on which every record is within its validity window."""
         if not self.n:
@@ -214,7 +224,7 @@ _EMPTY: frozenset[str] = frozenset()
 
 def _summarised(seg: Segment) -> Segment:
     """``seg`` with the whole-segment facts the candidate pass reads computed now, not on a request."""
-    _ = seg.kind_codes, seg.valid_days, seg.all_active
+    _ = seg.kind_codes, seg.valid_days, seg.all_active, seg.lacks
     return seg
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "reaching",
     "top_indices",
     "row_values",
+    "stage_a_scores",
     "warm",
     "warm_seconds",
 ]
@@ -158,6 +159,42 @@ def _row_values_loop(indptr, indices, data, rows, cols):  # type: ignore[no-unty
     return out
 
 
+def _stage_a_loop(
+    text_v, seg_of, pos, edu0, edu1, region0, region1, lacks0, lacks1, edu_table, q_region, prec, weights, flag_w, den
+):  # type: ignore[no-untyped-def]
+    # per candidate: (w_text * text + w_edu * edu [+ w_prec * prec] [+ w_region * region]
+    # [+ NEUTRAL * w_flag for each flag the query uses and the record lacks]) / den, each addition
+    # in the order of the NumPy version so that both give the same bits
+    n = text_v.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    w_text, w_edu, w_prec, w_region, neutral = weights[0], weights[1], weights[2], weights[3], weights[4]
+    use_prec = prec.shape[0] > 0
+    city = q_region // 100 * 100
+    prov = q_region // 10000 * 10000
+    for j in range(n):
+        i = pos[j]
+        if seg_of[j] == 0:
+            e, r, lacks = edu0[i], region0[i], lacks0[i]
+        else:
+            e, r, lacks = edu1[i], region1[i], lacks1[i]
+        num = w_text * text_v[j] + w_edu * edu_table[e + 1]
+        if use_prec:
+            num = num + w_prec * prec[j]
+        if q_region >= 0:
+            # written as selects, not branches: regions are in no order, branches on them mispredict
+            reg = 0.5 if (r >= prov) & (r < prov + 10000) else 0.2
+            reg = 0.8 if (r >= city) & (r < city + 100) else reg
+            reg = 1.0 if r == q_region else reg
+            reg = neutral if r < 0 else reg
+            num = num + w_region * reg
+        for f in range(flag_w.shape[0]):
+            # a record lacking flag f gets flag_w[f] (0 for a flag the query does not use); adding
+            # w * 0 to the non-negative sum leaves its bits unchanged
+            num = num + flag_w[f] * ((lacks >> f) & 1)
+        out[j] = num / den
+    return out
+
+
 def _compile(fn):  # type: ignore[no-untyped-def]
     try:
         return njit(cache=True, nogil=True)(fn)
@@ -171,6 +208,7 @@ if ENABLED:
     _live = _compile(_live_loop)
     _reaching = _compile(_reaching_loop)
     _row_values = _compile(_row_values_loop)
+    _stage_a = _compile(_stage_a_loop)
 
 
 _INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
@@ -289,6 +327,49 @@ def row_values(
     return out
 
 
+def stage_a_scores(
+    text_v: np.ndarray,
+    seg_of: np.ndarray,
+    pos: np.ndarray,
+    edu: tuple[np.ndarray, np.ndarray],
+    region: tuple[np.ndarray, np.ndarray],
+    lacks: tuple[np.ndarray, np.ndarray],
+    edu_table: np.ndarray,
+    q_region: int,
+    prec: np.ndarray,
+    weights: np.ndarray,
+    flag_w: np.ndarray,
+    den: float,
+) -> np.ndarray | None:
+    """Stage-A scores of candidates at ``(seg_of, pos)`` in one compiled pass, or None without numba.
+
+    ``edu``, ``region`` and ``lacks`` hold each segment's per-record arrays (``lacks``: bit ``f``
+    set when the record lacks the data of flag factor ``f``); ``weights`` is ``(w_text, w_edu,
+    w_prec, w_region, NEUTRAL)``, ``flag_w[f]`` the amount a record lacking flag ``f`` gets;
+    ``prec`` is empty when the query does not use precedents and ``q_region`` is -1 when the
+    query has no region. The caller keeps the NumPy version (same bits) for when this returns None.
+    """
+    if not ENABLED:
+        return None
+    return _stage_a(
+        text_v,
+        seg_of,
+        pos,
+        edu[0],
+        edu[1],
+        region[0],
+        region[1],
+        lacks[0],
+        lacks[1],
+        edu_table,
+        q_region,
+        prec,
+        weights,
+        flag_w,
+        den,
+    )
+
+
 _warm_lock = threading.Lock()
 _warm_s: list[float] = []
 
@@ -314,6 +395,9 @@ def warm() -> float:
             one = np.ones(1, dtype=bool)
             i64, i32 = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32)
             live_positions(np.ones(1), one, i32, i32, 0, one, i64, np.zeros(1, dtype=np.int8), 1, 0, one)
+            i8, u8, f64 = np.zeros(1, dtype=np.int8), np.zeros(1, dtype=np.uint8), np.ones(1)
+            for prec in (np.ones(1), np.zeros(0)):
+                stage_a_scores(f64, i8, i64, (i8, i8), (i64, i64), (u8, u8), np.ones(8), 1, prec, np.ones(5), f64, 1.0)
         _warm_s.append(time.perf_counter() - t)
         return _warm_s[0]
 

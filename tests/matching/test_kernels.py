@@ -143,3 +143,50 @@ def test_precedent_similarities_bit_identical_to_matvec() -> None:
             by_term.indptr, by_term.indices, by_term.data, cols[order], vals[order], len(want)
         )
         assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+@needs_numba
+@pytest.mark.parametrize("use_semantic", [False, True])
+def test_stage_a_kernel_bit_identical_to_numpy(monkeypatch: pytest.MonkeyPatch, use_semantic: bool) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from matching import Matcher, MatchParams
+    from matching import candidates as cand_mod
+    from matching.explain import Scorer
+    from matching.index import sufficient
+    from matching.synthetic import synthetic_docs
+    from matching.types import Filters
+
+    params = MatchParams(use_semantic=use_semantic)
+    m = Matcher(params=params, semantic=None).fit(synthetic_docs(600, seed=11))
+    m.upsert(dataclasses.replace(d, id=d.id + 10_000) for d in synthetic_docs(80, seed=12))  # a delta segment
+    snap = m.snapshot_
+    assert snap.delta.n == 80
+    day = dt.date.today().toordinal()
+    checked = 0
+    for i, q in enumerate(synthetic_docs(30, seed=13, kind="demand")):
+        # vary what the query has: region, skills, majors, industries
+        q = dataclasses.replace(
+            q,
+            region_code=q.region_code if i % 3 else None,
+            skills=q.skills if i % 4 else (),
+            majors=q.majors if i % 5 else (),
+            industries=q.industries if i % 2 else (),
+        )
+        toks = m.analyze(q)
+        qw, ew = m._query_terms(toks, expand=True)
+        sc = Scorer(snap, m.params_, q, toks, qw, ew, query_ok=sufficient(toks, 1), precedents=m._precedents(toks))
+        cand = cand_mod.collect_candidates(sc, Filters(), day)
+        if use_semantic:  # the flag of the semantic factor, without loading the encoder
+            cand = dataclasses.replace(cand, semantic=True)
+        idx = np.arange(len(cand.raw))[:: 1 + i % 3]
+        got = cand_mod.stage_a(q, m.params_, cand, idx)
+        with monkeypatch.context() as mp:
+            mp.setattr(cand_mod, "stage_a_scores", lambda *args: None)
+            want = cand_mod.stage_a(q, m.params_, cand, idx)
+        assert got[2] == want[2]
+        for a, b in zip(got[:2], want[:2], strict=True):
+            assert np.array_equal(a.view(np.int64), b.view(np.int64))
+        checked += len(idx) > 0 and bool((cand.seg_of[idx] == 1).any())
+    assert checked >= 10  # candidates of both segments were compared
