@@ -132,8 +132,10 @@ class Scorer:
         Each list is sorted by contribution (descending, rounded to 6 places),
         then term, and holds at most :data:`MAX_EXPLAINED_TERMS` entries.
         """
-        rows, terms, wts = self._part_rows(seg, part) if part else (np.zeros(0, dtype=np.int64), [], np.zeros(0))
-        if len(rows) == 0 or not positions:
+        if not positions or not part:
+            return [[] for _ in positions]
+        rows, terms, wts = self._part_rows(seg, part)
+        if len(rows) == 0:
             return [[] for _ in positions]
         m = seg.matrix  # the page's values of these terms, by binary search in each posting list
         dense = row_values(m.indptr, m.indices, m.data, rows, np.asarray(positions, dtype=np.int64))
