@@ -117,6 +117,20 @@ class Segment:
         """Codes (``KINDS`` positions) of the record kinds present."""
         return frozenset(np.unique(self.kind).tolist())
 
+    @cached_property
+    def _by_id(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.ids, kind="stable")
+        return self.ids[order], order
+
+    def positions_of(self, ids: np.ndarray) -> np.ndarray:
+        """Column of each of ``ids`` (int64 array), -1 where the segment does not hold it
+        (binary search in a sorted copy of the ids, made once per segment)."""
+        sorted_ids, order = self._by_id
+        if not len(sorted_ids):
+            return np.full(len(ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        return np.where(sorted_ids[at] == ids, order[at], -1)
+
     def position(self) -> dict[int, int]:
         """``id -> column`` mapping (built on demand)."""
         return {int(i): p for p, i in enumerate(self.ids)}
@@ -279,9 +293,9 @@ def merge_segments(main: Segment, delta: Segment, dead: frozenset[int]) -> Segme
 class Snapshot:
     """What a reader sees: main + delta segments, tombstones and global stats.
 
-    ``dead`` holds main-segment ids that were removed or superseded;
-    ``delta_docs``/``delta_tokens`` are kept so the delta can be rebuilt on
-    the next write.
+    ``dead`` holds main-segment ids that were removed or superseded
+    (``dead_mask`` marks their columns); ``delta_docs``/``delta_tokens`` are
+    the delta's records, in its column order.
     """
 
     main: Segment

@@ -156,9 +156,11 @@ class Matcher:
         return self
 
     def _prime(self, main: Segment) -> None:
-        """Load now what the first query would otherwise pay for: the segmenter (not loaded when
-        every document came with stored tokens) and the precedent name lookup of ``main``."""
+        """Load now what the first query or write would otherwise pay for: the segmenter (not
+        loaded when every document came with stored tokens), the precedent name lookup and the
+        sorted ids of ``main``."""
         load_segmenter()
+        main.positions_of(np.zeros(0, dtype=np.int64))
         if self.precedents_ is not None:
             _ = main.name_positions
 
@@ -189,11 +191,21 @@ class Matcher:
 
     # ----------------------------------------------------------- live updates
     def _publish(
-        self, snap: Snapshot, delta_docs: Sequence[MatchDoc], delta_tokens: Sequence[DocTokens], dead: frozenset[int]
+        self,
+        snap: Snapshot,
+        delta: Segment,
+        delta_docs: Sequence[MatchDoc],
+        delta_tokens: Sequence[DocTokens],
+        newly_dead: Iterable[int],
     ) -> None:
-        delta, _ = self._segment(zip(delta_docs, delta_tokens, strict=True), avg_len=snap.avg_len)
-        dead_mask = np.isin(snap.main.ids, np.fromiter(dead, dtype=np.int64, count=len(dead)))
-        n_live = int(snap.main.n - dead_mask.sum() + delta.n)
+        ids = np.fromiter(newly_dead, dtype=np.int64)
+        cols = snap.main.positions_of(ids)
+        cols = cols[cols >= 0]  # only main-segment ids are tombstoned
+        dead = snap.dead | frozenset(snap.main.ids[cols].tolist())
+        dead_mask = snap.dead_mask
+        if len(cols):
+            dead_mask = dead_mask.copy()
+            dead_mask[cols] = True
         self.snapshot_ = Snapshot(
             snap.main,
             delta,
@@ -202,14 +214,19 @@ class Matcher:
             tuple(delta_docs),
             tuple(delta_tokens),
             snap.avg_len,
-            n_live,
+            snap.main.n - len(dead) + delta.n,
             snap.version + 1,
         )
         if delta.n > self.max_delta:
             self._merge_locked()
 
     def upsert(self, docs: Iterable[MatchDoc]) -> None:
-        """Add new records or replace existing ones (by id)."""
+        """Add new records or replace existing ones (by id).
+
+        Costs what the new records cost plus array operations on the delta
+        segment: only the new records are indexed, and the delta keeps the
+        rest of its columns (no rebuild of the records written before).
+        """
         self._require_fitted()
         new = list(docs)
         if len({d.id for d in new}) != len(new):
@@ -218,12 +235,13 @@ class Matcher:
         with self._lock:
             snap = self.snapshot_
             new_ids = {d.id for d in new}
-            main_ids = set(snap.main.ids.tolist())
-            dead = snap.dead | frozenset(i for i in new_ids if i in main_ids)
+            part, _ = self._segment(zip(new, new_tokens, strict=True), avg_len=snap.avg_len)
             kept = [(d, t) for d, t in zip(snap.delta_docs, snap.delta_tokens, strict=True) if d.id not in new_ids]
+            replaced = frozenset(d.id for d in snap.delta_docs if d.id in new_ids)
+            delta = merge_segments(snap.delta, part, replaced) if snap.delta.n else part
             docs_ = [d for d, _ in kept] + new
             toks_ = [t for _, t in kept] + new_tokens
-            self._publish(snap, docs_, toks_, dead)
+            self._publish(snap, delta, docs_, toks_, new_ids)
 
     add = upsert
     update = upsert
@@ -234,10 +252,12 @@ class Matcher:
         gone = set(ids)
         with self._lock:
             snap = self.snapshot_
-            main_ids = set(snap.main.ids.tolist())
-            dead = snap.dead | frozenset(i for i in gone if i in main_ids)
             kept = [(d, t) for d, t in zip(snap.delta_docs, snap.delta_tokens, strict=True) if d.id not in gone]
-            self._publish(snap, [d for d, _ in kept], [t for _, t in kept], dead)
+            delta = snap.delta
+            if len(kept) < len(snap.delta_docs):
+                removed = frozenset(d.id for d in snap.delta_docs if d.id in gone)
+                delta = merge_segments(snap.delta, self._segment([], avg_len=snap.avg_len)[0], removed)
+            self._publish(snap, delta, [d for d, _ in kept], [t for _, t in kept], gone)
 
     def merge(self) -> None:
         """Fold the delta segment into the main one and drop tombstones."""

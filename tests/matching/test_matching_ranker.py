@@ -263,6 +263,63 @@ def test_incremental_add_update_remove() -> None:
     assert m.n_docs_ == 7  # 1, 3, 4, 5, 20 (closed but indexed), 21, 22
 
 
+def _live_view(m: Matcher) -> tuple[object, ...]:
+    snap = m.snapshot_
+    queries = [
+        demand("焊接", "焊工 电焊 焊接机器人"),
+        demand("护理", "临床护理"),
+        demand("技术", "软件 数控 汽车 Java"),
+    ]
+    return (
+        sorted(snap.dead),
+        snap.dead_mask.tolist(),
+        snap.n_live,
+        [d.id for d in snap.delta_docs],
+        [m.rank(q, top_k=100, as_of=DAY) for q in queries],
+    )
+
+
+def test_incremental_writes_rank_as_one_write_of_their_result() -> None:
+    """Writes applied one at a time to the delta (replacing, removing, re-adding) leave the same
+    index as a fresh fit given the surviving delta records in one upsert: same tombstones, counts,
+    ranking, scores and explanations."""
+    weld = [
+        MatchDoc(id=20 + i, kind="program", title=t, text=x)
+        for i, (t, x) in enumerate(
+            [
+                ("焊接技术与自动化", "焊接工艺、焊接机器人"),
+                ("电焊", "焊接 电焊 焊工"),
+                ("焊接", "焊工实训"),
+                ("智能焊接技术", "焊接机器人编程与维护"),
+            ]
+        )
+    ]
+    step = Matcher(associations=None).fit(PROGRAMS)
+    step.upsert(weld[:2])
+    step.upsert([MatchDoc(id=2, kind="program", title="焊接技术", text="焊接工艺 护理")])  # replaces a main record
+    step.upsert([weld[2]])
+    step.upsert(
+        [MatchDoc(id=20, kind="program", title="焊接", text="焊接 电焊", status="closed")]
+    )  # replaces a delta one
+    step.remove([21, 3, 999])  # a delta record, a main record, an unknown id
+    step.upsert([weld[3], weld[1]])  # a removed delta record comes back
+    step.remove([2])  # a main record that was replaced in the delta
+
+    once = Matcher(associations=None).fit(PROGRAMS)
+    once.remove([2, 3])
+    once.upsert(step.snapshot_.delta_docs)
+    assert [d.id for d in step.snapshot_.delta_docs] == [22, 20, 23, 21]
+    assert _live_view(step) == _live_view(once)
+    snap = step.snapshot_
+    assert snap.dead == {2, 3}
+    assert snap.dead_mask.tolist() == [int(i) in {2, 3} for i in snap.main.ids]
+    found = {
+        x.id for q in ("焊接 焊工", "汽车维修 故障诊断", "护理") for x in step.rank(demand(q), top_k=100, as_of=DAY)[0]
+    }
+    assert {21, 22, 23} <= found and not found & {2, 3, 20}  # 20 is closed
+    assert step.n_docs_ == len(PROGRAMS) - 2 + 4
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(st.sampled_from(["护理", "软件", "数控", "汽车", "Java", "维修", "技术", "临床"]), min_size=1, max_size=6),
@@ -320,8 +377,10 @@ def test_a_matcher_fitted_from_stored_tokens_is_ready_for_its_first_query(monkey
 
     from matching import text
 
-    docs = [MatchDoc(id=i, kind="program", title=t, text=x) for i, (t, x) in
-            enumerate([("数控技术", "数控编程 加工"), ("护理", "临床护理 病人"), ("会计", "财务 报表")])]
+    docs = [
+        MatchDoc(id=i, kind="program", title=t, text=x)
+        for i, (t, x) in enumerate([("数控技术", "数控编程 加工"), ("护理", "临床护理 病人"), ("会计", "财务 报表")])
+    ]
     analyzer = Matcher(semantic=None)
     stored = [dataclasses.replace(d, tokens=analyzer.analyze(d)) for d in docs]
     monkeypatch.setattr(text, "_jieba_tokenizer", None)
