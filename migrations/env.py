@@ -5,7 +5,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from app.core.config import get_settings
@@ -42,6 +42,22 @@ def _configure(connection: Connection | None = None, **kwargs: object) -> None:
     )
 
 
+#: Key of the PostgreSQL advisory lock that serialises migrations of one database: replicas or
+#: workers that start together (each image runs ``alembic upgrade head``) would otherwise race,
+#: e.g. two ``CREATE EXTENSION IF NOT EXISTS`` or two ``CREATE TABLE`` of the same revision.
+MIGRATION_LOCK_KEY = 0x74616C656E74  # "talent"
+
+
+def _run(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held to the end of the migration transaction; the version is read after it, so a
+            # process that waited sees what the first one applied and has nothing left to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        context.run_migrations()
+
+
 def run_migrations_offline() -> None:
     _configure(url=_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
     with context.begin_transaction():
@@ -51,15 +67,11 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
-        _configure(conn)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(conn)
     engine.dispose()
 
 

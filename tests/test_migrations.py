@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,8 +91,12 @@ class TestDowngradeAndUpgrade:
             engine.dispose()
 
 
-_BIGRAM_INDEXES = {"ix_program_name_bigram", "ix_program_description_bigram", "ix_demand_title_bigram",
-                   "ix_demand_description_bigram"}
+_BIGRAM_INDEXES = {
+    "ix_program_name_bigram",
+    "ix_program_description_bigram",
+    "ix_demand_title_bigram",
+    "ix_demand_description_bigram",
+}
 
 
 def _bigram_objects(url: str) -> tuple[set[str], int]:
@@ -97,12 +104,18 @@ def _bigram_objects(url: str) -> tuple[set[str], int]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            indexes = set(conn.scalars(text(
-                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%_bigram'"
-            )))
-            functions = conn.scalar(text(
-                "SELECT count(*) FROM pg_proc WHERE proname = 'text_bigrams' AND pronamespace = current_schema()::regnamespace"
-            ))
+            indexes = set(
+                conn.scalars(
+                    text(
+                        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%_bigram'"
+                    )
+                )
+            )
+            functions = conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_proc WHERE proname = 'text_bigrams' AND pronamespace = current_schema()::regnamespace"
+                )
+            )
             return indexes, int(functions or 0)
     finally:
         engine.dispose()
@@ -140,4 +153,18 @@ class TestBigramMigration:
 
         command.upgrade(cfg, "head")
         assert _bigram_objects(pg_url) == (_BIGRAM_INDEXES, 1)
+        assert _diff(pg_url) == []
+
+    def test_processes_migrating_at_once_wait_for_each_other(self, pg_url: str) -> None:
+        """Replicas that start together each run ``alembic upgrade head``: one migrates, the others
+        wait and find the schema at head (without the advisory lock in env.py they race to create
+        the same tables and all but one fail)."""
+        env = {**os.environ, "DATABASE_URL": pg_url}
+        cmd = [sys.executable, "-m", "alembic", "-c", str(ALEMBIC_INI), "upgrade", "head"]
+        procs = [
+            subprocess.Popen(cmd, env=env, cwd=ALEMBIC_INI.parent, stderr=subprocess.PIPE, text=True) for _ in range(3)
+        ]
+        errors = [err for p in procs for _, err in [p.communicate(timeout=120)] if p.returncode != 0]
+        assert errors == []
+        assert _current(pg_url) == _head(pg_url)
         assert _diff(pg_url) == []
