@@ -46,7 +46,7 @@ from .associations import AssociationModel, default_associations, fit_associatio
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents, fit_precedents
 from .ranker import Matcher, NotFittedError
-from .search import SearchHit, TitleSearch
+from .search import SearchHit, TitleSearch, Tombstones
 from .semantic import EmbeddingStore, SemanticModel, semantic_text
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
@@ -89,6 +89,7 @@ __all__ = [
     "SynonymTable",
     "TermContribution",
     "TitleSearch",
+    "Tombstones",
     "analyze_doc",
     "default_associations",
     "default_precedents",

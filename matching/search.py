@@ -22,7 +22,10 @@ from .kernels import warm as warm_kernels
 from .scoring import accumulate, idf, saturation_matrix, top_k_indices, weighted_tf
 from .text import _CJK_RE, normalize, tokenize
 
-__all__ = ["SearchHit", "TitleSearch", "char_grams"]
+__all__ = ["SearchHit", "TitleSearch", "Tombstones", "char_grams"]
+
+#: ``Tombstones.first_live`` of a title group with no live member.
+_NO_LIVE = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,18 @@ class SearchHit:
     id: int
     score: float
     title: str
+
+
+@dataclass(frozen=True, eq=False)
+class Tombstones:
+    """Records of a :class:`TitleSearch` that searches must skip (removed or superseded since
+    the fit), made by :meth:`TitleSearch.tombstone`. ``mask`` marks their positions;
+    ``first_live`` is each title group's smallest live id (``_NO_LIVE`` when none is left),
+    the group's tie-break and the test of whether it can still give a hit."""
+
+    mask: np.ndarray
+    first_live: np.ndarray
+    count: int
 
 
 def char_grams(s: str) -> set[str]:
@@ -109,6 +124,11 @@ class TitleSearch:
         self._norm = list(groups)
         self._members = [np.asarray(sorted(v, key=lambda p: self.ids_[p]), dtype=np.int64) for v in groups.values()]
         self._first_id = np.asarray([self.ids_[m[0]] for m in self._members], dtype=np.int64)
+        self._group_of = np.empty(len(titles), dtype=np.int64)
+        for g, m in enumerate(self._members):
+            self._group_of[m] = g
+        self._by_id = np.argsort(self.ids_, kind="stable")
+        self._sorted_ids = self.ids_[self._by_id]
         gram_ids: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -136,8 +156,37 @@ class TitleSearch:
             self._bm25 = (vocab, m, np.asarray(idf(df, len(titles))))
         return self
 
-    def search(self, query: str, *, top_k: int = 10) -> list[SearchHit]:
-        """Titles most similar to ``query`` (typo tolerant), best first, ties by id."""
+    def positions_of(self, ids: Sequence[int]) -> np.ndarray:
+        """Positions of those of ``ids`` this index holds (binary search in the sorted ids)."""
+        want = np.asarray(ids, dtype=np.int64)
+        if not len(want) or not len(self.ids_):
+            return np.zeros(0, dtype=np.int64)
+        sorted_ids = self._sorted_ids
+        at = np.minimum(np.searchsorted(sorted_ids, want), len(sorted_ids) - 1)
+        return np.unique(self._by_id[at[sorted_ids[at] == want]])
+
+    def tombstone(self, positions: np.ndarray, prior: Tombstones | None = None) -> Tombstones | None:
+        """``prior`` plus the records at ``positions``; ``prior`` itself when nothing is new.
+        Costs a copy of two arrays and a look at the touched title groups only."""
+        mask = prior.mask if prior is not None else np.zeros(len(self.ids_), dtype=bool)
+        new = positions[~mask[positions]]
+        if not len(new):
+            return prior
+        mask = mask.copy()
+        mask[new] = True
+        first_live = (prior.first_live if prior is not None else self._first_id).copy()
+        for g in np.unique(self._group_of[new]).tolist():
+            live = self._members[g][~mask[self._members[g]]]
+            first_live[g] = self.ids_[live[0]] if len(live) else _NO_LIVE
+        return Tombstones(mask, first_live, (prior.count if prior is not None else 0) + len(new))
+
+    def search(
+        self, query: str, *, top_k: int = 10, gone: Tombstones | None = None, fallback: bool = True
+    ) -> list[SearchHit]:
+        """Titles most similar to ``query`` (typo tolerant), best first, ties by id; records in
+        ``gone`` are skipped (at no cost per skipped record). Without ``fallback`` only titles
+        within ``max_edits`` edits by the q-gram count are considered, never the weaker ones
+        (an index in parts asks every part so first)."""
         q = normalize(query)
         q_grams = char_grams(q)
         grams = np.asarray(sorted(self._grams[g] for g in q_grams if g in self._grams), dtype=np.int64)
@@ -146,30 +195,38 @@ class TitleSearch:
         shared_all = accumulate(self._gram_matrix, grams, np.ones(len(grams)))
         # q-gram lemma: a title within max_edits edits shares at least this many of the query's grams
         need = max(1, len(q_grams) - _grams_per_edit(q) * self.max_edits)
+        first_id = self._first_id if gone is None else gone.first_live
+        if gone is not None:
+            shared_all = np.where(first_id != _NO_LIVE, shared_all, 0)  # groups with no live member
         cand = np.flatnonzero(shared_all >= need)
-        if len(cand) == 0:
+        if len(cand) == 0 and fallback:
             cand = np.flatnonzero(shared_all > 0)
         shared = shared_all[cand]
         dice = 2.0 * shared / (self._n_grams[cand] + len(q_grams))
         if len(cand) > self.max_candidates:
-            keep = top_k_indices(dice, self._first_id[cand], self.max_candidates)
+            keep = top_k_indices(dice, first_id[cand], self.max_candidates)
             cand = cand[keep]
         sims = process.cdist([q], [self._norm[j] for j in cand], scorer=fuzz.ratio)[0] / 100.0
         hits: list[SearchHit] = []
-        for o in np.lexsort((self._first_id[cand], -sims)):
+        for o in np.lexsort((first_id[cand], -sims)):
             for pos in self._members[cand[o]]:
+                if gone is not None and gone.mask[pos]:
+                    continue
                 hits.append(SearchHit(int(self.ids_[pos]), round(float(sims[o]), 6), self.titles_[pos]))
+                if len(hits) >= top_k:  # members are in id order: the rest of a tie comes later
+                    break
             if len(hits) >= top_k:
                 break
         return hits[:top_k]
 
-    def search_keywords(self, query: str, *, top_k: int = 10) -> list[SearchHit]:
-        """Records matching the words of ``query`` in title or text, by BM25 (score / best possible).
+    def search_keywords(self, query: str, *, top_k: int = 10, gone: Tombstones | None = None) -> list[SearchHit]:
+        """Records matching the words of ``query`` in title or text, by BM25 (score / best possible);
+        records in ``gone`` are skipped.
 
         Requires ``texts`` at :meth:`fit`; otherwise titles are used via :meth:`search`.
         """
         if self._bm25 is None:
-            return self.search(query, top_k=top_k)
+            return self.search(query, top_k=top_k, gone=gone)
         vocab, m, idfs = self._bm25
         terms = sorted(set(tokenize(query)))
         rows = np.asarray([vocab[t] for t in terms if t in vocab], dtype=np.int64)
@@ -177,6 +234,8 @@ class TitleSearch:
             return []
         w = idfs[rows]
         raw = accumulate(m, rows, w)
+        if gone is not None:
+            raw = np.where(gone.mask, 0.0, raw)
         upper = float(w.sum() * 2.2) + 1e-12  # k1 + 1 with k1 = 1.2
         top = top_k_indices(raw, self.ids_, top_k)
         return [

@@ -97,3 +97,41 @@ def test_keyword_search_ranks_by_words() -> None:
     assert hits[0].title == "Cloud Computing"
     assert all(0.0 < h.score <= 1.0 for h in hits)
     assert ts.search_keywords("zzzz qqqq") == []
+
+
+def _tombstone_case() -> tuple[TitleSearch, list[int], list[str]]:
+    # duplicated names (one title group, several records) and distinct ones, with texts
+    titles = [t for t in ZH + EN for _ in range(2)] + ["软件技术", "护理"]
+    texts = [f"{t} 专业 课程 实训 {i % 5}" for i, t in enumerate(titles)]
+    ids = [100 + 3 * i for i in range(len(titles))]  # not positions: positions_of must map them
+    return TitleSearch().fit(ids, titles, texts), ids, titles
+
+
+def test_tombstoned_records_are_skipped_as_if_filtered_out() -> None:
+    s, ids, titles = _tombstone_case()
+    rng = random.Random(5)
+    dead_ids = set(rng.sample(ids, 25)) | {ids[0]}  # 软件技术's first member: its group's tie-break moves on
+    gone = s.tombstone(s.positions_of(sorted(dead_ids)))
+    assert gone is not None and gone.count == len(dead_ids) and int(gone.mask.sum()) == len(dead_ids)
+    assert s.tombstone(s.positions_of([ids[0], 99999]), gone) is gone  # nothing new: the same object
+    live = [(i, t) for i, t in zip(ids, titles, strict=True) if i not in dead_ids]
+    fresh = TitleSearch().fit([i for i, _ in live], [t for _, t in live])
+    for q in ["软件技术", "软件技朮", "护理", "Computer Sciense", "Accounting", "技术", "专业 实训 3"]:
+        # title similarity does not depend on the other records: as a fit without the dead ones
+        # (ties across title groups included: a group is ordered by its first live id)
+        for k in (1, 3, 10):
+            assert s.search(q, top_k=k, gone=gone) == fresh.search(q, top_k=k), (q, k)
+        # BM25 statistics keep counting the dead records until a refit: the same hits, filtered
+        everything = [h for h in s.search_keywords(q, top_k=len(ids)) if h.id not in dead_ids]
+        for k in (1, 3, 10):
+            assert s.search_keywords(q, top_k=k, gone=gone) == everything[:k], (q, k)
+    # every record of a fully tombstoned group is gone; the others still come first by exact title
+    for i, t in zip(ids, titles, strict=True):
+        hits = s.search(t, top_k=5, gone=gone)
+        assert i not in {h.id for h in hits} if i in dead_ids else i in {h.id for h in hits}
+
+
+def test_positions_of_ignores_unknown_ids() -> None:
+    s, ids, _ = _tombstone_case()
+    assert s.positions_of([ids[3], 7, ids[1], ids[3]]).tolist() == [1, 3]
+    assert s.positions_of([]).tolist() == []
