@@ -19,7 +19,7 @@ Types (frozen dataclasses, :mod:`matching.types`)
     :class:`Factor`.
 Ranking
     :class:`Matcher` ``(*, params=None, associations='default', synonyms=None, precedents='default',
-    max_delta=5000)``
+    max_delta=5000, merge_in_background=False)``
     with ``fit(docs) -> self``, ``rank(query, *, top_k=10, offset=0, filters=None, as_of=None)
     -> (list[Match], total)``, ``upsert(docs)`` (aliases ``add``/``update``), ``remove(ids)``,
     ``merge()``, ``analyze(doc)``. :class:`MatchParams` holds every weight.

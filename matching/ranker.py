@@ -79,7 +79,9 @@ class Matcher:
     publish a new snapshot atomically; concurrent ``rank`` calls keep using
     the snapshot they started with. Call :meth:`merge` (e.g. from a
     background thread) to fold the delta into the main segment; it also runs
-    automatically when the delta exceeds ``max_delta`` records.
+    automatically when the delta exceeds ``max_delta`` records: in the writing
+    thread, or with ``merge_in_background`` in a thread of its own
+    (:meth:`merge_concurrently`, writers are not held up while it builds).
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class Matcher:
         precedents: PrecedentModel | None | Literal["default"] = "default",
         semantic: SemanticModel | None | Literal["default"] = "default",
         max_delta: int = 5000,
+        merge_in_background: bool = False,
     ) -> None:
         self.params = params
         self.associations = associations
@@ -98,6 +101,7 @@ class Matcher:
         self.precedents = precedents
         self.semantic = semantic
         self.max_delta = max_delta
+        self.merge_in_background = merge_in_background
 
     # ----------------------------------------------------------------- fitting
     def _check_params(self) -> None:
@@ -152,6 +156,8 @@ class Matcher:
         delta, _ = self._segment([], avg_len=avg)
         self._prime(main)
         self._lock = threading.Lock()
+        self._since_merge: set[int] | None = None  # ids written since a concurrent merge began
+        self._merger: threading.Thread | None = None
         self.snapshot_ = Snapshot(main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), avg, main.n, 0)
         return self
 
@@ -217,8 +223,14 @@ class Matcher:
             snap.main.n - len(dead) + delta.n,
             snap.version + 1,
         )
-        if delta.n > self.max_delta:
-            self._merge_locked()
+        if self._since_merge is not None:
+            self._since_merge.update(ids.tolist())
+        if delta.n > self.max_delta and self._since_merge is None:
+            if not self.merge_in_background:
+                self._install_merge(self.snapshot_, self._merged_main(self.snapshot_), set())
+            elif self._merger is None or not self._merger.is_alive():
+                self._merger = threading.Thread(target=self.merge_concurrently, name="matcher-merge", daemon=True)
+                self._merger.start()
 
     def upsert(self, docs: Iterable[MatchDoc]) -> None:
         """Add new records or replace existing ones (by id).
@@ -260,19 +272,53 @@ class Matcher:
             self._publish(snap, delta, [d for d, _ in kept], [t for _, t in kept], gone)
 
     def merge(self) -> None:
-        """Fold the delta segment into the main one and drop tombstones."""
+        """Fold the delta segment into the main one and drop tombstones (writers wait meanwhile:
+        about a second at 100k records)."""
         self._require_fitted()
         with self._lock:
-            self._merge_locked()
+            snap = self.snapshot_
+            self._install_merge(snap, self._merged_main(snap), set())
 
-    def _merge_locked(self) -> None:
-        snap = self.snapshot_
+    def merge_concurrently(self) -> None:
+        """As :meth:`merge`, but writers wait only while the result is installed: the new main
+        segment is built from the snapshot current at the start, and records written meanwhile
+        stay in the new delta (tombstoned in the new main). The result is the snapshot that
+        :meth:`merge` at the start followed by those writes would give. ``merge_in_background``
+        runs this in a thread when the delta exceeds ``max_delta``."""
+        self._require_fitted()
+        with self._lock:
+            if self._since_merge is not None:
+                return  # one at a time
+            snap = self.snapshot_
+            self._since_merge = set()
+        main: Segment | None = None
+        try:
+            main = self._merged_main(snap)
+        finally:
+            with self._lock:
+                touched, self._since_merge = self._since_merge or set(), None
+                if main is not None and self.snapshot_.main is snap.main:  # else merge() ran meanwhile
+                    self._install_merge(snap, main, touched)
+
+    def _merged_main(self, snap: Snapshot) -> Segment:
         main = merge_segments(snap.main, snap.delta, snap.dead)
         self._prime(main)
-        delta, _ = self._segment([], avg_len=snap.avg_len)
-        self.snapshot_ = Snapshot(
-            main, delta, frozenset(), np.zeros(main.n, dtype=bool), (), (), snap.avg_len, main.n, snap.version + 1
+        return main
+
+    def _install_merge(self, base: Snapshot, main: Segment, touched: set[int]) -> None:
+        """Publish ``main`` (``base`` merged) plus the records written after ``base``, whose ids
+        are ``touched`` (caller holds the lock)."""
+        now = self.snapshot_
+        empty, _ = self._segment([], avg_len=base.avg_len)
+        merged = Snapshot(
+            main, empty, frozenset(), np.zeros(main.n, dtype=bool), (), (), base.avg_len, main.n, now.version
         )
+        kept = [(d, t) for d, t in zip(now.delta_docs, now.delta_tokens, strict=True) if d.id in touched]
+        delta = empty
+        if kept:  # the delta's records written after base, in their column order
+            folded = frozenset(d.id for d in now.delta_docs if d.id not in touched)
+            delta = merge_segments(now.delta, empty, folded) if folded else now.delta
+        self._publish(merged, delta, [d for d, _ in kept], [t for _, t in kept], touched)
 
     def warm_semantic(
         self, stop: threading.Event | None = None, store: EmbeddingStore | None = None, start: float = 0.0

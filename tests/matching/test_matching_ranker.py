@@ -320,6 +320,66 @@ def test_incremental_writes_rank_as_one_write_of_their_result() -> None:
     assert step.n_docs_ == len(PROGRAMS) - 2 + 4
 
 
+_WELD = [
+    MatchDoc(id=20 + i, kind="program", title=t, text=x)
+    for i, (t, x) in enumerate(
+        [
+            ("焊接技术与自动化", "焊接工艺、焊接机器人"),
+            ("电焊", "焊接 电焊 焊工"),
+            ("焊接", "焊工实训"),
+            ("智能焊接技术", "焊接机器人编程与维护"),
+        ]
+    )
+]
+
+
+def _writes_before_merge(m: Matcher) -> None:
+    m.upsert(_WELD[:2])
+    m.upsert([MatchDoc(id=2, kind="program", title="焊接技术", text="焊接工艺 护理")])
+    m.remove([3])
+
+
+def test_a_concurrent_merge_keeps_the_writes_made_while_it_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    """merge_concurrently builds the main segment without the lock; the writes made meanwhile
+    (new, replaced, removed records of the delta and of main) end up exactly as after merge()
+    at its start followed by those writes."""
+    during = [
+        lambda m: m.upsert([_WELD[2]]),
+        lambda m: m.upsert([MatchDoc(id=20, kind="program", title="焊接", text="焊接 电焊", status="closed")]),
+        lambda m: m.remove([21, 5]),
+        lambda m: m.upsert([_WELD[3], _WELD[1]]),
+    ]
+    bg, sync = Matcher(associations=None).fit(PROGRAMS), Matcher(associations=None).fit(PROGRAMS)
+    for m in (bg, sync):
+        _writes_before_merge(m)
+    build = bg._merged_main
+
+    def writes_while_building(snap):  # type: ignore[no-untyped-def]
+        main = build(snap)
+        for write in during:
+            write(bg)
+        return main
+
+    monkeypatch.setattr(bg, "_merged_main", writes_while_building)
+    bg.merge_concurrently()
+    sync.merge()
+    for write in during:
+        write(sync)
+    assert _live_view(bg) == _live_view(sync)
+    assert bg.snapshot_.main.ids.tolist() == sync.snapshot_.main.ids.tolist()
+    assert [d.id for d in bg.snapshot_.delta_docs] == [22, 20, 23, 21] and bg.snapshot_.dead == {5, 20, 21}
+    assert bg._since_merge is None
+
+
+def test_merge_in_background_folds_the_delta_without_blocking_the_write() -> None:
+    m = Matcher(associations=None, max_delta=2, merge_in_background=True).fit(PROGRAMS[:5])
+    m.upsert(_WELD[:3])  # delta 3 > 2: a merge thread starts
+    assert m._merger is not None
+    m._merger.join(30)
+    assert m.snapshot_.delta.n == 0 and sorted(m.snapshot_.main.ids.tolist()) == [1, 2, 3, 4, 5, 20, 21, 22]
+    assert {x.id for x in m.rank(demand("焊接", "焊工 电焊"), as_of=DAY)[0]} == {20, 21, 22}
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(st.sampled_from(["护理", "软件", "数控", "汽车", "Java", "维修", "技术", "临床"]), min_size=1, max_size=6),
