@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from .factors import education_code, region_code_int
 from .precedents import names_of
-from .scoring import saturation_matrix, weighted_tf
+from .scoring import positions_in, saturation_matrix, weighted_tf
 from .semantic import semantic_text
 from .text import normalize
 from .types import KINDS, DocTokens, MatchDoc
@@ -125,15 +125,7 @@ class Segment:
     def positions_of(self, ids: np.ndarray) -> np.ndarray:
         """Column of each of ``ids`` (int64 array), -1 where the segment does not hold it
         (binary search in a sorted copy of the ids, made once per segment)."""
-        sorted_ids, order = self._by_id
-        if not len(sorted_ids):
-            return np.full(len(ids), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-        return np.where(sorted_ids[at] == ids, order[at], -1)
-
-    def position(self) -> dict[int, int]:
-        """``id -> column`` mapping (built on demand)."""
-        return {int(i): p for p, i in enumerate(self.ids)}
+        return positions_in(*self._by_id, ids)
 
 
 def _date_ord(d: dt.date | None, default: int) -> int:

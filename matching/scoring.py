@@ -156,6 +156,15 @@ def accumulate(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> 
     )
 
 
+def positions_in(sorted_ids: np.ndarray, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position of each of ``ids`` among the ids that ``sorted_ids = all_ids[order]`` sorts,
+    -1 where absent (binary search)."""
+    if not len(sorted_ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return np.where(sorted_ids[at] == ids, order[at], -1)
+
+
 def top_k_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` best scores, best first, ties broken by ascending id."""
     n = len(scores)

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from .kernels import warm as warm_kernels
-from .scoring import accumulate, idf, saturation_matrix, top_k_indices, weighted_tf
+from .scoring import accumulate, idf, positions_in, saturation_matrix, top_k_indices, weighted_tf
 from .text import _CJK_RE, normalize, tokenize
 
 __all__ = ["SearchHit", "TitleSearch", "Tombstones", "char_grams"]
@@ -158,12 +158,8 @@ class TitleSearch:
 
     def positions_of(self, ids: Sequence[int]) -> np.ndarray:
         """Positions of those of ``ids`` this index holds (binary search in the sorted ids)."""
-        want = np.asarray(ids, dtype=np.int64)
-        if not len(want) or not len(self.ids_):
-            return np.zeros(0, dtype=np.int64)
-        sorted_ids = self._sorted_ids
-        at = np.minimum(np.searchsorted(sorted_ids, want), len(sorted_ids) - 1)
-        return np.unique(self._by_id[at[sorted_ids[at] == want]])
+        found = positions_in(self._sorted_ids, self._by_id, np.asarray(ids, dtype=np.int64))
+        return np.unique(found[found >= 0])
 
     def tombstone(self, positions: np.ndarray, prior: Tombstones | None = None) -> Tombstones | None:
         """``prior`` plus the records at ``positions``; ``prior`` itself when nothing is new.

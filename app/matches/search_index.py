@@ -136,11 +136,12 @@ class LiveTitleSearch:
         touched = [*removals, *latest]
         with self._lock:
             state = self._state
-            docs = state.docs.changed([d for d, _ in latest.values()], removals)
+            written = [d for d, _ in latest.values()]
+            docs = state.docs.changed(written, removals)
             main = state.main.without(touched) if state.main is not None else None
             deltas = [p.without(touched) for p in state.deltas]
             deltas = [p for p in deltas if p.live]
-            new = _part([d for d, _ in latest.values()], [k for _, k in latest.values()])
+            new = _part(written, [k for _, k in latest.values()])
             if new is not None:
                 deltas.append(new)
             while len(deltas) >= 2 and deltas[-2].live <= 2 * deltas[-1].live:

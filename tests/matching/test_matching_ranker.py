@@ -279,30 +279,32 @@ def _live_view(m: Matcher) -> tuple[object, ...]:
     )
 
 
+_WELD = [
+    MatchDoc(id=20 + i, kind="program", title=t, text=x)
+    for i, (t, x) in enumerate(
+        [
+            ("焊接技术与自动化", "焊接工艺、焊接机器人"),
+            ("电焊", "焊接 电焊 焊工"),
+            ("焊接", "焊工实训"),
+            ("智能焊接技术", "焊接机器人编程与维护"),
+        ]
+    )
+]
+
+
 def test_incremental_writes_rank_as_one_write_of_their_result() -> None:
     """Writes applied one at a time to the delta (replacing, removing, re-adding) leave the same
     index as a fresh fit given the surviving delta records in one upsert: same tombstones, counts,
     ranking, scores and explanations."""
-    weld = [
-        MatchDoc(id=20 + i, kind="program", title=t, text=x)
-        for i, (t, x) in enumerate(
-            [
-                ("焊接技术与自动化", "焊接工艺、焊接机器人"),
-                ("电焊", "焊接 电焊 焊工"),
-                ("焊接", "焊工实训"),
-                ("智能焊接技术", "焊接机器人编程与维护"),
-            ]
-        )
-    ]
     step = Matcher(associations=None).fit(PROGRAMS)
-    step.upsert(weld[:2])
+    step.upsert(_WELD[:2])
     step.upsert([MatchDoc(id=2, kind="program", title="焊接技术", text="焊接工艺 护理")])  # replaces a main record
-    step.upsert([weld[2]])
+    step.upsert([_WELD[2]])
     step.upsert(
         [MatchDoc(id=20, kind="program", title="焊接", text="焊接 电焊", status="closed")]
     )  # replaces a delta one
     step.remove([21, 3, 999])  # a delta record, a main record, an unknown id
-    step.upsert([weld[3], weld[1]])  # a removed delta record comes back
+    step.upsert([_WELD[3], _WELD[1]])  # a removed delta record comes back
     step.remove([2])  # a main record that was replaced in the delta
 
     once = Matcher(associations=None).fit(PROGRAMS)
@@ -318,19 +320,6 @@ def test_incremental_writes_rank_as_one_write_of_their_result() -> None:
     }
     assert {21, 22, 23} <= found and not found & {2, 3, 20}  # 20 is closed
     assert step.n_docs_ == len(PROGRAMS) - 2 + 4
-
-
-_WELD = [
-    MatchDoc(id=20 + i, kind="program", title=t, text=x)
-    for i, (t, x) in enumerate(
-        [
-            ("焊接技术与自动化", "焊接工艺、焊接机器人"),
-            ("电焊", "焊接 电焊 焊工"),
-            ("焊接", "焊工实训"),
-            ("智能焊接技术", "焊接机器人编程与维护"),
-        ]
-    )
-]
 
 
 def _writes_before_merge(m: Matcher) -> None:
