@@ -23,7 +23,16 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["normalize", "tokenize", "stem", "EN_STOP_WORDS", "ZH_STOP_WORDS", "is_cjk", "load_segmenter", "segmenter_version"]
+__all__ = [
+    "normalize",
+    "tokenize",
+    "stem",
+    "EN_STOP_WORDS",
+    "ZH_STOP_WORDS",
+    "is_cjk",
+    "load_segmenter",
+    "segmenter_version",
+]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[+#]+|\.net)?")

@@ -137,18 +137,55 @@ def load_docs(session: Session, kind: str, ids: list[int] | None = None) -> Iter
 # The columns each document is built from: plain rows (no ORM identity map or change tracking)
 # load about 2.5x faster than whole entities when the index is built. Rows expose columns as
 # attributes, so the ``*_doc`` builders take them as they take entities.
-_DEMAND_COLUMNS = (Demand.id, Demand.title, Demand.description, Demand.skills, Demand.majors,
-                   Demand.education_level, Demand.region_code, Demand.industry, Demand.status,
-                   Demand.valid_from, Demand.valid_until, Demand.organization_id)
-_PROGRAM_COLUMNS = (Program.id, Program.name, Program.description, Program.courses, Program.skills,
-                    Program.certificates, Program.major_code, Program.education_level, Program.region_code,
-                    Program.industries, Program.status, Program.organization_id)
-_COHORT_COLUMNS = (Cohort.id, Cohort.graduation_year, Cohort.available, Cohort.skills, Cohort.region_code,
-                   Cohort.organization_id)
-_OFFER_COLUMNS = (CooperationOffer.id, CooperationOffer.title, CooperationOffer.description,
-                  CooperationOffer.skills, CooperationOffer.region_code, CooperationOffer.status,
-                  CooperationOffer.valid_from, CooperationOffer.valid_until, CooperationOffer.organization_id,
-                  CooperationOffer.direction, CooperationOffer.kind)
+_DEMAND_COLUMNS = (
+    Demand.id,
+    Demand.title,
+    Demand.description,
+    Demand.skills,
+    Demand.majors,
+    Demand.education_level,
+    Demand.region_code,
+    Demand.industry,
+    Demand.status,
+    Demand.valid_from,
+    Demand.valid_until,
+    Demand.organization_id,
+)
+_PROGRAM_COLUMNS = (
+    Program.id,
+    Program.name,
+    Program.description,
+    Program.courses,
+    Program.skills,
+    Program.certificates,
+    Program.major_code,
+    Program.education_level,
+    Program.region_code,
+    Program.industries,
+    Program.status,
+    Program.organization_id,
+)
+_COHORT_COLUMNS = (
+    Cohort.id,
+    Cohort.graduation_year,
+    Cohort.available,
+    Cohort.skills,
+    Cohort.region_code,
+    Cohort.organization_id,
+)
+_OFFER_COLUMNS = (
+    CooperationOffer.id,
+    CooperationOffer.title,
+    CooperationOffer.description,
+    CooperationOffer.skills,
+    CooperationOffer.region_code,
+    CooperationOffer.status,
+    CooperationOffer.valid_from,
+    CooperationOffer.valid_until,
+    CooperationOffer.organization_id,
+    CooperationOffer.direction,
+    CooperationOffer.kind,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 #: How long an id that was skipped in the change log (a transaction that had not committed yet)
 #: is looked for again before it is taken to be a rollback.
 GAP_SECONDS = 120.0
+
+
 class BuildStopped(Exception):
     """The index is stopping (process shutdown): a build in progress gives up between steps."""
 
@@ -122,8 +124,12 @@ class MatchIndex:
 
     def _semantic_status(self, engines: Engines | None) -> dict[str, object]:
         model = engines.supplies.semantic_ if engines else None
-        return {"enabled": model is not None, "embedded": len(model) if model is not None else 0,
-                "warming": self.semantic_warming, "warm_passes": self.semantic_warm_passes}
+        return {
+            "enabled": model is not None,
+            "embedded": len(model) if model is not None else 0,
+            "warming": self.semantic_warming,
+            "warm_passes": self.semantic_warm_passes,
+        }
 
     # ------------------------------------------------------------------ build
     def build(self) -> None:
@@ -368,9 +374,9 @@ def _build_engines(session: Session, store: TokenStore, check_stop: Callable[[],
         tokens[kind] = store.tokens(by_kind[kind])
     check_stop()
     analysed = {kind: _with_tokens(docs, tokens[kind]) for kind, docs in by_kind.items()}
-    supplies = analysed["program"] + analysed["cohort"] + [
-        d for d in analysed["offer"] if _is_supply_offer(d, school_ids)
-    ]
+    supplies = (
+        analysed["program"] + analysed["cohort"] + [d for d in analysed["offer"] if _is_supply_offer(d, school_ids)]
+    )
     fitted_supplies = new_matcher().fit(supplies)
     del supplies
     check_stop()
@@ -386,8 +392,14 @@ def _build_engines(session: Session, store: TokenStore, check_stop: Callable[[],
     for kind, docs in by_kind.items():
         check_stop()
         search[kind] = LiveTitleSearch(store.tokens).fit(docs, tokens[kind])
-    return Engines(supplies=fitted_supplies, demands=fitted_demands, offers=offers, search=search,
-                   tokens=store, school_ids=school_ids)
+    return Engines(
+        supplies=fitted_supplies,
+        demands=fitted_demands,
+        offers=offers,
+        search=search,
+        tokens=store,
+        school_ids=school_ids,
+    )
 
 
 def _is_supply_offer(doc: MatchDoc, school_ids: set[int]) -> bool:

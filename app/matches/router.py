@@ -31,7 +31,10 @@ def _private(page: MatchPage, principal: Principal) -> MatchPage:
 
 @router.get("/demands/{record_id}/matches", response_model=MatchPage, summary="Supplies ranked for a demand")
 def demand_matches(
-    record_id: RecordId, f: Annotated[DemandMatchFilters, Query()], session: SessionDep, index: IndexDep,
+    record_id: RecordId,
+    f: Annotated[DemandMatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
     with time_match("demand"):
@@ -41,7 +44,10 @@ def demand_matches(
 
 @router.get("/programs/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a program")
 def program_matches(
-    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    record_id: RecordId,
+    f: Annotated[MatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
     with time_match("program"):
@@ -51,7 +57,10 @@ def program_matches(
 
 @router.get("/cohorts/{record_id}/matches", response_model=MatchPage, summary="Demands ranked for a cohort")
 def cohort_matches(
-    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    record_id: RecordId,
+    f: Annotated[MatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
     with time_match("cohort"):
@@ -60,11 +69,15 @@ def cohort_matches(
 
 
 @router.get(
-    "/cooperation-offers/{record_id}/matches", response_model=MatchPage,
+    "/cooperation-offers/{record_id}/matches",
+    response_model=MatchPage,
     summary="Cooperation offers of the other direction that fit this one",
 )
 def offer_matches(
-    record_id: RecordId, f: Annotated[MatchFilters, Query()], session: SessionDep, index: IndexDep,
+    record_id: RecordId,
+    f: Annotated[MatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
     principal: PrincipalDep,
 ) -> MatchPage:
     with time_match("offer"):

@@ -49,7 +49,9 @@ def _region_prefix(code: str | None) -> str | None:
     return code
 
 
-def _engine_filters(f: MatchFilters, *, kinds: tuple[str, ...] | None = None, exclude_org: int | None = None) -> Filters:
+def _engine_filters(
+    f: MatchFilters, *, kinds: tuple[str, ...] | None = None, exclude_org: int | None = None
+) -> Filters:
     return Filters(
         kinds=kinds,
         region_prefix=_region_prefix(f.region_code),
@@ -196,11 +198,14 @@ class _Row:
 
 def _columns(kind: str) -> Select[Any]:
     if kind == "cohort":
-        return (
-            select(Cohort.id, Program.name, Cohort.graduation_year, Program.external_id, Cohort.organization_id,
-                   Cohort.available)
-            .join(Program, Program.id == Cohort.program_id)
-        )
+        return select(
+            Cohort.id,
+            Program.name,
+            Cohort.graduation_year,
+            Program.external_id,
+            Cohort.organization_id,
+            Cohort.available,
+        ).join(Program, Program.id == Cohort.program_id)
     if kind == "program":
         return select(Program.id, Program.name, Program.external_id, Program.organization_id)
     if kind == "demand":

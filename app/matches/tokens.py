@@ -126,4 +126,3 @@ def store_tokens(session: Session, analyzer: Matcher, docs: Sequence[MatchDoc]) 
     _save(session, {k: analyzer.analyze(keys[k]).to_string() for k in sorted(missing)})
     session.commit()
     return len(missing)
-
