@@ -13,8 +13,8 @@ from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.config import get_settings
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
-from app.core.openapi import install_problem_openapi
 from app.core.middleware import RequestIdMiddleware, SecurityHeadersMiddleware
+from app.core.openapi import install_problem_openapi
 from app.core.ratelimit import RateLimiter
 from app.db.session import get_sessionmaker
 from app.health.router import router as health_router

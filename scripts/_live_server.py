@@ -7,6 +7,7 @@ group so that a kill -9 takes its workers with it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -142,10 +143,8 @@ class LiveServer:
     def kill(self) -> None:
         """kill -9 the server and its workers."""
         if self.process is not None and self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(30)
 
     def __enter__(self) -> LiveServer:

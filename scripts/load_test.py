@@ -27,8 +27,8 @@ import os
 import random
 import resource
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable

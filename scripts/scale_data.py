@@ -81,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("RATE_LIMIT_PER_MINUTE", "0")
     os.environ.setdefault("WEBHOOK_WORKERS_ENABLED", "false")
+    from _live_server import create_admin
     from fastapi.testclient import TestClient
 
-    from _live_server import create_admin
     from app.main import create_app
 
     email, password = create_admin("scale@localhost.localdomain", "Scale-password-123")

@@ -32,9 +32,9 @@ def _clean(value: str, *, keep_newlines: bool) -> str:
     out = []
     for i, ch in enumerate(value):
         cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Cs", "Co") and not (keep_newlines and ch in _KEEP_IN_TEXT):
-            if not (ch == _ZWJ and _joins_emoji(value, i)):
-                continue
+        dropped = cat in ("Cc", "Cf", "Cs", "Co") and not (keep_newlines and ch in _KEEP_IN_TEXT)
+        if dropped and not (ch == _ZWJ and _joins_emoji(value, i)):
+            continue
         out.append(ch)
     return "".join(out).strip()
 

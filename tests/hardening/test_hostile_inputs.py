@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from factories import demand_body, make_cohort, make_demand, make_offer, make_org, make_program, make_school, program_body
+from factories import (
+    demand_body,
+    make_cohort,
+    make_demand,
+    make_offer,
+    make_org,
+    make_program,
+    make_school,
+    program_body,
+)
 
 # ---------------------------------------------------------------------------------- values
 VERBATIM = {

@@ -37,7 +37,6 @@ def test_random_writes_leave_exactly_the_live_records_searchable() -> None:
     rng = random.Random(11)
     live = {uid: _doc(uid, 0) for uid in range(1, 61)}
     index = LiveTitleSearch(_tokens_of, max_delta=40).fit(list(live.values()))
-    writes = 0
     for step in range(300):
         if rng.random() < 0.25 and live:
             gone = rng.sample(sorted(live), rng.randint(1, 3)) + [10_000 + step]  # and an unknown id
@@ -48,7 +47,6 @@ def test_random_writes_leave_exactly_the_live_records_searchable() -> None:
             batch = {uid: _doc(uid, step) for uid in rng.sample(range(1, 90), rng.randint(1, 4))}
             index.upsert(list(batch.values()))
             live.update(batch)
-        writes += 1
         assert index.docs == live
         # a part stops merging at max_delta records; below it parts at least double in size
         assert index.parts <= 1 + math.ceil(len(live) / 40) + math.ceil(math.log2(40)) + 1
