@@ -24,6 +24,7 @@ from .factors import (
     region_code_int,
     region_similarity,
     skill_coverage,
+    skill_coverage_many,
 )
 from .factors import normalize as cached_normalize
 from .index import Segment
@@ -130,10 +131,14 @@ def _rerank(
         else [None] * len(titles)
     )
     ratio = _PairRatio()
+    where = list(zip(seg_of.tolist(), pos.tolist(), strict=True))
+    coverage = skill_coverage_many(
+        q.skills, [segs[s].skills[i] for s, i in where], fixed_is_demand=q.kind == "demand", threshold=p.fuzzy_threshold
+    )
     final = score.copy()
     fuzzy = []
-    for j, (s, i) in enumerate(zip(seg_of.tolist(), pos.tolist(), strict=True)):
-        ff = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio)
+    for j, (s, i) in enumerate(where):
+        ff = _fuzzy_factors(q, segs[s], i, tsim[j], p, ratio, coverage[j])
         fuzzy.append(ff)
         extra = ff[0]
         sv = sem[j]
@@ -242,8 +247,16 @@ def _page(
 
 
 def _fuzzy_factors(
-    q: MatchDoc, seg: Segment, pos: int, title_sim: float | None, p: MatchParams, ratio: _PairRatio
+    q: MatchDoc,
+    seg: Segment,
+    pos: int,
+    title_sim: float | None,
+    p: MatchParams,
+    ratio: _PairRatio,
+    coverage: tuple | None = None,
 ) -> tuple[float, list, list, dict]:
+    """``(extra score, fired pairs, missing skills, factor values)``; ``coverage`` is the record's skill
+    coverage when the caller computed it for many records at once."""
     extra = 0.0
     fired: list[tuple[str, str, str, float]] = []
     vals: dict[str, float | None] = {}
@@ -253,8 +266,10 @@ def _fuzzy_factors(
         if title_sim * 100 >= p.fuzzy_threshold:
             fired.append(("title", q.title, seg.titles[pos], round(title_sim, 4)))
     demand_is_query = q.kind == "demand"
-    d_sk, s_sk = (q.skills, seg.skills[pos]) if demand_is_query else (seg.skills[pos], q.skills)
-    cov, pairs, missing = ratio.coverage(d_sk, s_sk, p.fuzzy_threshold)
+    if coverage is None:
+        d_sk, s_sk = (q.skills, seg.skills[pos]) if demand_is_query else (seg.skills[pos], q.skills)
+        coverage = ratio.coverage(d_sk, s_sk, p.fuzzy_threshold)
+    cov, pairs, missing = coverage
     if cov is not None:
         vals["skills"] = round(cov, 6)
         extra += p.weight_skills * cov

@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .text import normalize as _normalize
 from .types import EDUCATION_LEVELS
@@ -27,6 +27,7 @@ __all__ = [
     "education_code",
     "education_compat",
     "education_lookup",
+    "skill_coverage_many",
     "region_code_int",
     "region_similarity",
     "major_similarity",
@@ -150,19 +151,84 @@ def skill_coverage(
     only the supply side is empty). ``ratio`` compares two normalised names
     (0-100); pass a memoised ``fuzz.WRatio`` when scoring many candidates.
     """
-    if not demand_skills:
+    if not demand_skills or not supply_skills:
+        return _coverage(demand_skills, supply_skills, [], threshold)
+    sup = [normalize(s) for s in supply_skills]
+    scores = []
+    for d in demand_skills:
+        dn = normalize(d)
+        scores.append([100.0 if dn == sn else ratio(dn, sn) for sn in sup])
+    return _coverage(demand_skills, supply_skills, scores, threshold)
+
+
+def skill_coverage_many(
+    fixed: Sequence[str],
+    others: Sequence[Sequence[str]],
+    *,
+    fixed_is_demand: bool,
+    threshold: float = 85.0,
+) -> list[tuple[float | None, list[tuple[str, str, float]], list[str]]]:
+    """:func:`skill_coverage` of one skill list against many, with one ``WRatio`` matrix.
+
+    ``fixed`` is the query's list, the demand side when ``fixed_is_demand``
+    (else the supply side); ``others`` are the candidates' lists. Each result
+    equals ``skill_coverage(fixed, other)`` (or ``(other, fixed)``): the same
+    scores in the same order, so the same value, pairs and missing skills.
+    Equal results for equal lists are the same objects: do not mutate them.
+    """
+    col: dict[str, int] = {}
+    for sk in others:
+        for x in sk:
+            col.setdefault(x, len(col))
+    f_norm = [normalize(x) for x in fixed]
+    o_norm = [normalize(x) for x in col]
+    if f_norm and o_norm:
+        m = process.cdist(f_norm, o_norm, scorer=fuzz.WRatio, dtype=np.float64).tolist()
+        for a, fn in enumerate(f_norm):  # equal names score 100 (WRatio gives 0 for two empty ones)
+            row = m[a]
+            for j, on in enumerate(o_norm):
+                if fn == on:
+                    row[j] = 100.0
+    else:
+        m = [[] for _ in f_norm]
+    memo: dict[tuple[str, ...], tuple[float | None, list[tuple[str, str, float]], list[str]]] = {}
+    out = []
+    for sk in others:
+        key = tuple(sk)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _coverage_from(fixed, sk, [col[x] for x in sk], m, fixed_is_demand, threshold)
+        out.append(hit)
+    return out
+
+
+def _coverage_from(
+    fixed: Sequence[str],
+    other: Sequence[str],
+    cols: list[int],
+    m: list[list[float]],
+    fixed_is_demand: bool,
+    threshold: float,
+) -> tuple[float | None, list[tuple[str, str, float]], list[str]]:
+    if fixed_is_demand:  # rows of m are the demand's skills, columns the candidates' supply skills
+        return _coverage(fixed, other, [[row[j] for j in cols] for row in m], threshold)
+    return _coverage(other, fixed, [[row[j] for row in m] for j in cols], threshold)
+
+
+def _coverage(
+    demand: Sequence[str], supply: Sequence[str], scores: list[list[float]], threshold: float
+) -> tuple[float | None, list[tuple[str, str, float]], list[str]]:
+    """:func:`skill_coverage` given ``scores[i][j]``, demand skill ``i`` against supply skill ``j`` (0-100)."""
+    if not demand:
         return None, [], []
-    if not supply_skills:
-        return None, [], list(demand_skills)
-    sup = [(s, normalize(s)) for s in supply_skills]
+    if not supply:
+        return None, [], list(demand)
     fired: list[tuple[str, str, float]] = []
     missing: list[str] = []
     covered = 0.0
-    for d in demand_skills:
-        dn = normalize(d)
+    for d, row in zip(demand, scores, strict=True):
         best, best_s = 0.0, ""
-        for s, sn in sup:
-            v = 100.0 if dn == sn else ratio(dn, sn)
+        for s, v in zip(supply, row, strict=True):
             if v > best:
                 best, best_s = v, s
         if best >= threshold:
@@ -170,4 +236,4 @@ def skill_coverage(
             fired.append((d, best_s, round(best / 100.0, 4)))
         else:
             missing.append(d)
-    return covered / len(demand_skills), fired, missing
+    return covered / len(demand), fired, missing

@@ -28,6 +28,7 @@ __all__ = [
     "reaching",
     "top_indices",
     "row_values",
+    "page_terms",
     "stage_a_scores",
     "warm",
     "warm_seconds",
@@ -195,6 +196,49 @@ def _stage_a_loop(
     return out
 
 
+def _page_terms_loop(indptr, indices, data, rows, wts, cols, keep, slack):  # type: ignore[no-untyped-def]
+    # per column (document) cols[j]: the terms k with M[rows[k], cols[j]] != 0, valued
+    # wts[k] * M[rows[k], cols[j]] in float64, largest first (ties: k ascending), cut after the
+    # first ``keep`` but for those within ``slack`` of the keep-th value
+    n_c, n_r = cols.shape[0], rows.shape[0]
+    starts = np.zeros(n_c + 1, dtype=np.int64)
+    kk_out = np.empty(n_c * n_r, dtype=np.int64)
+    v_out = np.empty(n_c * n_r, dtype=np.float64)
+    vals = np.empty(n_r, dtype=np.float64)
+    ks = np.empty(n_r, dtype=np.int64)
+    n_out = 0
+    for j in range(n_c):
+        c = cols[j]
+        m = 0
+        for k in range(n_r):
+            lo = indptr[rows[k]]
+            hi0 = indptr[rows[k] + 1]
+            hi = hi0
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if indices[mid] < c:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < hi0 and indices[lo] == c and data[lo] != 0:
+                vals[m] = wts[k] * np.float64(data[lo])
+                ks[m] = k
+                m += 1
+        order = np.argsort(-vals[:m], kind="mergesort")
+        limit = m
+        if m > keep:
+            cut = vals[order[keep - 1]] - slack
+            limit = keep
+            while limit < m and vals[order[limit]] >= cut:
+                limit += 1
+        for t in range(limit):
+            kk_out[n_out] = ks[order[t]]
+            v_out[n_out] = vals[order[t]]
+            n_out += 1
+        starts[j + 1] = n_out
+    return starts, kk_out[:n_out].copy(), v_out[:n_out].copy()
+
+
 def _compile(fn):  # type: ignore[no-untyped-def]
     try:
         return njit(cache=True, nogil=True)(fn)
@@ -208,6 +252,7 @@ if ENABLED:
     _live = _compile(_live_loop)
     _reaching = _compile(_reaching_loop)
     _row_values = _compile(_row_values_loop)
+    _page_terms = _compile(_page_terms_loop)
     _stage_a = _compile(_stage_a_loop)
 
 
@@ -327,6 +372,37 @@ def row_values(
     return out
 
 
+def page_terms(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    rows: np.ndarray,
+    wts: np.ndarray,
+    cols: np.ndarray,
+    keep: int,
+    slack: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's largest term values, for explanations: ``(starts, k, value)``.
+
+    Entries ``starts[j]:starts[j + 1]`` belong to document ``cols[j]`` of the CSR
+    matrix ``M``: every ``k`` with ``M[rows[k], cols[j]] != 0``, valued
+    ``wts[k] * M[rows[k], cols[j]]`` (float64), largest value first, ties by
+    ``k``. The compiled kernel keeps only the first ``keep`` of a document
+    and those after them within ``slack`` of the ``keep``-th value; the
+    fallback keeps all, which gives a caller that lists ``keep`` terms (and
+    those tied with the last after rounding finer than ``slack``) the same
+    lists.
+    """
+    if _compiled_for(indptr, indices, data):
+        return _page_terms(indptr, indices, data, rows, wts, cols, keep, slack)
+    dense = row_values(indptr, indices, data, rows, cols)
+    owner, kk = np.nonzero(dense)
+    v = wts[kk] * dense[owner, kk].astype(np.float64)
+    order = np.lexsort((-v, owner))
+    starts = np.searchsorted(owner[order], np.arange(len(cols) + 1))
+    return starts, kk[order], v[order]
+
+
 def stage_a_scores(
     text_v: np.ndarray,
     seg_of: np.ndarray,
@@ -389,6 +465,7 @@ def warm() -> float:
                     data = np.ones(1, dtype=dtype)
                     accumulate_rows(indptr, indices, data, rows, np.ones(1), 1)
                     row_values(indptr, indices, data, rows, np.zeros(1, dtype=np.int64))
+                    page_terms(indptr, indices, data, rows, np.ones(1), np.zeros(1, dtype=np.int64), 1, 1e-6)
             top_indices(np.ones(2), 1)
             for prec in (np.ones(1), np.zeros(0)):
                 reaching(np.ones(1), 0.5, prec)

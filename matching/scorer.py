@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .index import Segment, Snapshot
-from .kernels import row_values
+from .kernels import page_terms
 from .params import MatchParams
 from .precedents import Precedents
 from .scoring import accumulate
@@ -137,15 +137,13 @@ class Scorer:
         rows, terms, wts = self._part_rows(seg, part)
         if len(rows) == 0:
             return [[] for _ in positions]
-        m = seg.matrix  # the page's values of these terms, by binary search in each posting list
-        dense = row_values(m.indptr, m.indices, m.data, rows, np.asarray(positions, dtype=np.int64))
-        owner, kk = np.nonzero(dense)
-        v = wts[kk] * dense[owner, kk].astype(np.float64)
-        # per document, largest contribution first: only the first MAX_EXPLAINED_TERMS and those whose
-        # rounded value ties with the last of them can be listed (rounding is monotone)
-        order = np.lexsort((-v, owner))
-        starts = np.searchsorted(owner[order], np.arange(len(positions) + 1)).tolist()
-        o_kk, o_v = kk[order].tolist(), v[order].tolist()
+        m = seg.matrix  # each page record's largest term values (binary search in each posting list)
+        # only the first MAX_EXPLAINED_TERMS and those whose rounded value ties with the last of them
+        # can be listed (rounding to 6 places is monotone and moves a value by at most 5e-7)
+        starts_a, kk_a, v_a = page_terms(
+            m.indptr, m.indices, m.data, rows, wts, np.asarray(positions, dtype=np.int64), MAX_EXPLAINED_TERMS, 1e-6
+        )
+        starts, o_kk, o_v = starts_a.tolist(), kk_a.tolist(), v_a.tolist()
         out = []
         for lo, hi in zip(starts[:-1], starts[1:], strict=True):
             items: list[tuple[float, str]] = []

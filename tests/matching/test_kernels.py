@@ -90,6 +90,37 @@ def test_top_indices_and_row_values() -> None:
     assert np.array_equal(kernels._row_values(mat.indptr, mat.indices, mat.data, rows, cols), want)
 
 
+@needs_numba
+@pytest.mark.parametrize("keep", [1, 3, 12])
+def test_page_terms_kernel_is_a_prefix_of_the_fallback_that_keeps_what_can_be_listed(
+    monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    mat = _matrix(4, density=0.5)
+    mat.data = np.round(mat.data, 1)  # repeated values: ties between terms
+    mat.data[::13] = 0  # an explicitly stored zero is no term of the document
+    rng = np.random.default_rng(4)
+    rows = np.sort(rng.choice(mat.shape[0], size=30, replace=False)).astype(np.int64)
+    wts = np.round(rng.random(30), 1) + 0.1
+    cols = np.array([0, 3, 17, 150, 299, 42], dtype=np.int64)
+    slack = 0.05
+    starts, kk, v = kernels.page_terms(mat.indptr, mat.indices, mat.data, rows, wts, cols, keep, slack)
+    monkeypatch.setattr(kernels, "ENABLED", False)
+    f_starts, f_kk, f_v = kernels.page_terms(mat.indptr, mat.indices, mat.data, rows, wts, cols, keep, slack)
+    dense = mat[rows][:, cols].toarray().T
+    for j in range(len(cols)):
+        got = list(zip(kk[starts[j] : starts[j + 1]].tolist(), v[starts[j] : starts[j + 1]].tolist(), strict=True))
+        full = list(
+            zip(f_kk[f_starts[j] : f_starts[j + 1]].tolist(), f_v[f_starts[j] : f_starts[j + 1]].tolist(), strict=True)
+        )
+        want = sorted(((k, wts[k] * float(dense[j, k])) for k in np.flatnonzero(dense[j])), key=lambda x: (-x[1], x[0]))
+        assert full == want
+        if len(full) <= keep:
+            assert got == full
+        else:
+            cut = full[keep - 1][1] - slack
+            assert got == [x for i, x in enumerate(full) if i < keep or x[1] >= cut]
+
+
 def test_warm_is_once_per_process() -> None:
     kernels.warm()
     assert kernels.warm() == 0.0
