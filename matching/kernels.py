@@ -27,7 +27,6 @@ __all__ = [
     "live_positions",
     "reaching",
     "top_indices",
-    "row_values",
     "page_terms",
     "stage_a_scores",
     "warm",
@@ -139,27 +138,6 @@ def _reaching_loop(raw, cut, prec):  # type: ignore[no-untyped-def]
     return out[:n_out].copy()
 
 
-def _row_values_loop(indptr, indices, data, rows, cols):  # type: ignore[no-untyped-def]
-    # matrix[rows[k], cols[j]] for sorted column indices per row (binary search in each posting list)
-    out = np.zeros((cols.shape[0], rows.shape[0]), dtype=np.float32)
-    for k in range(rows.shape[0]):
-        lo0 = indptr[rows[k]]
-        hi0 = indptr[rows[k] + 1]
-        for j in range(cols.shape[0]):
-            c = cols[j]
-            lo = lo0
-            hi = hi0
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if indices[mid] < c:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < hi0 and indices[lo] == c:
-                out[j, k] = data[lo]
-    return out
-
-
 def _stage_a_loop(
     text_v, seg_of, pos, edu0, edu1, region0, region1, lacks0, lacks1, edu_table, q_region, prec, weights, flag_w, den
 ):  # type: ignore[no-untyped-def]
@@ -251,7 +229,6 @@ if ENABLED:
     _top = _compile(_top_loop)
     _live = _compile(_live_loop)
     _reaching = _compile(_reaching_loop)
-    _row_values = _compile(_row_values_loop)
     _page_terms = _compile(_page_terms_loop)
     _stage_a = _compile(_stage_a_loop)
 
@@ -353,25 +330,6 @@ def top_indices(values: np.ndarray, m: int) -> np.ndarray:
     return np.argpartition(values, len(values) - m)[len(values) - m :]
 
 
-def row_values(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray, cols: np.ndarray
-) -> np.ndarray:
-    """Dense ``M[rows][:, cols].T`` (shape ``(len(cols), len(rows))``, float32) of a CSR matrix ``M``.
-
-    The posting lists must have sorted column indices (as the index keeps them).
-    """
-    if _compiled_for(indptr, indices, data):
-        return _row_values(indptr, indices, data, rows, cols)
-    out = np.zeros((len(cols), len(rows)), dtype=np.float32)
-    for k, r in enumerate(rows.tolist()):
-        lo, hi = int(indptr[r]), int(indptr[r + 1])
-        at = np.searchsorted(indices[lo:hi], cols) + lo
-        at = np.minimum(at, max(hi - 1, lo))
-        hit = (at < hi) & (indices[at] == cols) if hi > lo else np.zeros(len(cols), dtype=bool)
-        out[hit, k] = data[at[hit]]
-    return out
-
-
 def page_terms(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -395,7 +353,12 @@ def page_terms(
     """
     if _compiled_for(indptr, indices, data):
         return _page_terms(indptr, indices, data, rows, wts, cols, keep, slack)
-    dense = row_values(indptr, indices, data, rows, cols)
+    dense = np.zeros((len(cols), len(rows)), dtype=np.float32)  # M[rows][:, cols].T
+    for k, r in enumerate(rows.tolist()):
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        at = np.minimum(np.searchsorted(indices[lo:hi], cols) + lo, max(hi - 1, lo))
+        hit = (at < hi) & (indices[at] == cols) if hi > lo else np.zeros(len(cols), dtype=bool)
+        dense[hit, k] = data[at[hit]]
     owner, kk = np.nonzero(dense)
     v = wts[kk] * dense[owner, kk].astype(np.float64)
     order = np.lexsort((-v, owner))
@@ -464,7 +427,6 @@ def warm() -> float:
                 for dtype in (np.float32, np.float64):
                     data = np.ones(1, dtype=dtype)
                     accumulate_rows(indptr, indices, data, rows, np.ones(1), 1)
-                    row_values(indptr, indices, data, rows, np.zeros(1, dtype=np.int64))
                     page_terms(indptr, indices, data, rows, np.ones(1), np.zeros(1, dtype=np.int64), 1, 1e-6)
             top_indices(np.ones(2), 1)
             for prec in (np.ones(1), np.zeros(0)):
