@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import get_settings
 
@@ -52,11 +53,23 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False, autoflush=False)
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: a session that is rolled back (if still open) and closed on exit."""
+async def get_session() -> AsyncIterator[Session]:
+    """FastAPI dependency: a session that is rolled back (if still open) and closed on exit.
+
+    Async so that opening it (no I/O: the connection is taken at first use) costs no threadpool
+    hand-off; ending it does I/O only while a transaction holds a connection, and then runs in
+    the threadpool.
+    """
     session = get_sessionmaker()()
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await run_in_threadpool(_end, session)
+        else:
+            _end(session)
+
+
+def _end(session: Session) -> None:
+    session.rollback()
+    session.close()

@@ -17,7 +17,8 @@ router = APIRouter(tags=["matching"])
 RecordId = Annotated[int, Path(ge=1)]
 
 
-def get_index(request: Request) -> MatchIndex:
+async def get_index(request: Request) -> MatchIndex:
+    # async: a plain attribute read, run on the event loop instead of a threadpool hand-off
     return request.app.state.match_index
 
 
