@@ -238,57 +238,71 @@ class MatchIndex:
             logger.warning("match index threads still running after %.1f s: %s", timeout, alive)
 
     # ------------------------------------------------------------------- sync
-    def sync(self, session: Session, *, since: int | None = None) -> int:
-        """Apply change-log rows not applied yet; returns how many records were refreshed."""
+    def sync(self, session: Session | None = None, *, since: int | None = None) -> int:
+        """Apply change-log rows not applied yet; returns how many records were refreshed.
+
+        Without ``session`` the index opens its own once it holds the write lock, so a caller
+        waiting for the lock holds no database connection (requests pass none: dozens of them
+        waiting with a connection each could leave the lock holder none to sync with).
+        """
         if self._engines is None:
             return 0
         with self._write_lock:
-            engines = self._engines
-            low = self._last_id if since is None else min(since, self._last_id)
-            now = time.monotonic()
-            self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
-            cond = ChangeLogEntry.id > low
-            if self._gaps:
-                cond = or_(cond, ChangeLogEntry.id.in_(list(self._gaps)))
-            rows = session.execute(
-                select(ChangeLogEntry.id, ChangeLogEntry.entity, ChangeLogEntry.entity_id).where(cond)
-            ).all()
-            self.synced_at = datetime.now(UTC)
-            if not rows:
-                return 0
-            touched: dict[str, set[int]] = {}
-            seen_ids = set()
-            rebuild = False
-            for change_id, entity, entity_id in rows:
-                seen_ids.add(change_id)
-                self._gaps.pop(change_id, None)
-                kind = _ENTITY_KINDS.get(entity)
-                if kind:
-                    touched.setdefault(kind, set()).add(entity_id)
-                rebuild = rebuild or entity == REBUILD_ENTITY
-            top = max(seen_ids)
-            for missing in range(self._last_id + 1, top):
-                if missing not in seen_ids:
-                    self._gaps.setdefault(missing, now)
-            self._last_id = max(self._last_id, top)
-            count = sum(len(ids) for ids in touched.values())
-            if any(
-                len(ids) >= REFIT_MIN_CHANGES and len(ids) > REFIT_FRACTION * self._built_docs.get(kind, 0)
-                for kind, ids in touched.items()
-            ):
-                # A batch this large relative to the index (e.g. the first import into an empty
-                # service) would leave the engines' statistics (document lengths, term
-                # frequencies) fitted to the old corpus: refit now, before this request ranks.
-                self._install(_build_engines(session, self._store_for_build(), self._check_stop))
+            if session is None:
+                with self._session_factory() as own:
+                    count, rebuild = self._apply_changes(own, since)
             else:
-                _refresh(session, engines, touched)
-                self._changed_since_build += count
-                rebuild = rebuild or self._changed_since_build > DRIFT_FRACTION * max(
-                    sum(self._built_docs.values()), REFIT_MIN_CHANGES
-                )
+                count, rebuild = self._apply_changes(session, since)
         if rebuild:
             self.rebuild_in_background()
         return count
+
+    def _apply_changes(self, session: Session, since: int | None) -> tuple[int, bool]:
+        """The body of :meth:`sync`, under the write lock: ``(records refreshed, rebuild wanted)``."""
+        engines = self._engines
+        low = self._last_id if since is None else min(since, self._last_id)
+        now = time.monotonic()
+        self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
+        cond = ChangeLogEntry.id > low
+        if self._gaps:
+            cond = or_(cond, ChangeLogEntry.id.in_(list(self._gaps)))
+        rows = session.execute(
+            select(ChangeLogEntry.id, ChangeLogEntry.entity, ChangeLogEntry.entity_id).where(cond)
+        ).all()
+        self.synced_at = datetime.now(UTC)
+        if not rows:
+            return 0, False
+        touched: dict[str, set[int]] = {}
+        seen_ids = set()
+        rebuild = False
+        for change_id, entity, entity_id in rows:
+            seen_ids.add(change_id)
+            self._gaps.pop(change_id, None)
+            kind = _ENTITY_KINDS.get(entity)
+            if kind:
+                touched.setdefault(kind, set()).add(entity_id)
+            rebuild = rebuild or entity == REBUILD_ENTITY
+        top = max(seen_ids)
+        for missing in range(self._last_id + 1, top):
+            if missing not in seen_ids:
+                self._gaps.setdefault(missing, now)
+        self._last_id = max(self._last_id, top)
+        count = sum(len(ids) for ids in touched.values())
+        if any(
+            len(ids) >= REFIT_MIN_CHANGES and len(ids) > REFIT_FRACTION * self._built_docs.get(kind, 0)
+            for kind, ids in touched.items()
+        ):
+            # A batch this large relative to the index (e.g. the first import into an empty
+            # service) would leave the engines' statistics (document lengths, term
+            # frequencies) fitted to the old corpus: refit now, before this request ranks.
+            self._install(_build_engines(session, self._store_for_build(), self._check_stop))
+        else:
+            _refresh(session, engines, touched)
+            self._changed_since_build += count
+            rebuild = rebuild or self._changed_since_build > DRIFT_FRACTION * max(
+                sum(self._built_docs.values()), REFIT_MIN_CHANGES
+            )
+        return count, rebuild
 
     def rebuild_in_background(self) -> None:
         """Build fresh engines in a thread and swap them in; readers keep the old ones meanwhile."""

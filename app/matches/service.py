@@ -33,7 +33,11 @@ def _fresh(index: MatchIndex, session: Session) -> Engines:
     """The engines, brought up to date with every committed write."""
     if not index.ready:
         raise IndexNotReady("the match index is still being built; retry in a few seconds")
-    index.sync(session)
+    # End the request's read transaction first: its connection goes back to the pool while the
+    # request waits for the index lock and ranks (objects loaded so far stay usable: the session
+    # does not expire them on commit), and the index syncs with a session of its own.
+    session.commit()
+    index.sync()
     engines = index.engines
     assert engines is not None
     return engines
