@@ -72,6 +72,8 @@ class MatchIndex:
         self._engines: Engines | None = None
         self._last_id = 0
         self._gaps: dict[int, float] = {}
+        #: When the last sync that completed began (``time.monotonic()``); -inf before the first.
+        self._synced_from = float("-inf")
         self.built_at: datetime | None = None
         self.build_seconds: float | None = None
         self.synced_at: datetime | None = None
@@ -243,14 +245,22 @@ class MatchIndex:
 
         Without ``session`` the index opens its own once it holds the write lock, so a caller
         waiting for the lock holds no database connection (requests pass none: dozens of them
-        waiting with a connection each could leave the lock holder none to sync with).
+        waiting with a connection each could leave the lock holder none to sync with), and a
+        call that waited while another sync ran, which began after this call, returns at once.
         """
         if self._engines is None:
             return 0
+        asked = time.monotonic()
         with self._write_lock:
+            began = time.monotonic()
             if session is None:
+                if since is None and self._synced_from > asked:
+                    # a sync that began after this call read the change log after every write
+                    # committed before it: requests that queued behind it need not read it again
+                    return 0
                 with self._session_factory() as own:
                     count, rebuild = self._apply_changes(own, since)
+                self._synced_from = began  # (a caller's session may read an older snapshot)
             else:
                 count, rebuild = self._apply_changes(session, since)
         if rebuild:

@@ -8,14 +8,17 @@ pool: the request succeeds only if it holds no connection while the index syncs.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from factories import make_demand, make_org, make_program, make_school
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.principal import Principal, Role
+from app.changes.models import ChangeLogEntry
 from app.core.config import get_settings
 from app.matches import service
 from app.matches.schemas import DemandMatchFilters
@@ -45,3 +48,34 @@ def test_a_match_request_holds_no_connection_while_the_index_syncs(
         engine.dispose()
     # the program written just before was synced into the index by this very request
     assert [(item.kind, item.id) for item in page.items][:1] == [("program", program["id"])]
+
+
+def test_requests_queued_behind_a_sync_do_not_read_the_change_log_again(mclient: Any) -> None:
+    """Eight requests arrive while the index is busy: the first to get the lock applies the new
+    write for all of them; the others find a sync that began after they asked and return."""
+    index = mclient.app.state.match_index
+    index.sync()
+    school = make_school(mclient)
+    program = make_program(mclient, school["id"], name="工业机器人技术", major_code="460305", description="机器人 编程")
+    counts: list[int] = []
+    reads: list[str] = []
+    table = ChangeLogEntry.__tablename__
+
+    def count_reads(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and table in statement:
+            reads.append(statement)
+
+    engine = index._session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count_reads)
+    with index._write_lock:  # busy: the callers queue
+        threads = [threading.Thread(target=lambda: counts.append(index.sync())) for _ in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+    for t in threads:
+        t.join(30)
+    event.remove(engine, "before_cursor_execute", count_reads)
+    # the program is the one changed record, applied once
+    assert sorted(counts) == [0] * 7 + [1]
+    assert len(reads) == 1
+    assert index.engines.search["program"].docs.get(program["id"] * 8 + 1) is not None
