@@ -252,17 +252,17 @@ class MatchIndex:
             return 0
         asked = time.monotonic()
         with self._write_lock:
-            began = time.monotonic()
-            if session is None:
-                if since is None and self._synced_from > asked:
-                    # a sync that began after this call read the change log after every write
-                    # committed before it: requests that queued behind it need not read it again
-                    return 0
+            if session is not None:
+                count, rebuild = self._apply_changes(session, since)
+            elif since is None and self._synced_from > asked:
+                # a sync that began after this call read the change log after every write
+                # committed before it: requests that queued behind it need not read it again
+                return 0
+            else:
+                began = time.monotonic()
                 with self._session_factory() as own:
                     count, rebuild = self._apply_changes(own, since)
-                self._synced_from = began  # (a caller's session may read an older snapshot)
-            else:
-                count, rebuild = self._apply_changes(session, since)
+                self._synced_from = began  # only own sessions: a caller's may read an older snapshot
         if rebuild:
             self.rebuild_in_background()
         return count
