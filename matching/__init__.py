@@ -19,7 +19,7 @@ Types (frozen dataclasses, :mod:`matching.types`)
     :class:`Factor`.
 Ranking
     :class:`Matcher` ``(*, params=None, associations='default', synonyms=None, precedents='default',
-    max_delta=5000, merge_in_background=False)``
+    semantic='default', reranker='default', max_delta=5000, merge_in_background=False)``
     with ``fit(docs) -> self``, ``rank(query, *, top_k=10, offset=0, filters=None, as_of=None)
     -> (list[Match], total)``, ``upsert(docs)`` (aliases ``add``/``update``), ``remove(ids)``,
     ``merge()``, ``analyze(doc)``. :class:`MatchParams` holds every weight.
@@ -38,7 +38,9 @@ Typo-tolerant search
 Learning
     :class:`AssociationModel`, :func:`fit_associations`,
     :func:`default_associations`; :class:`PrecedentModel`, :func:`fit_precedents`,
-    :func:`default_precedents` (supplies that similar demands were matched to); evaluation helpers in :mod:`matching.evaluation`.
+    :func:`default_precedents` (supplies that similar demands were matched to); :class:`Reranker`,
+    :func:`fit_reranker`, :func:`default_reranker` (learned re-ranking of the head, fitted on out-of-fold
+    features from :mod:`matching.stacking`); evaluation helpers in :mod:`matching.evaluation`.
 """
 
 from .analysis import ANALYZER_VERSION, analyze_doc
@@ -46,6 +48,7 @@ from .associations import AssociationModel, default_associations, fit_associatio
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents, fit_precedents
 from .ranker import Matcher, NotFittedError
+from .reranker import Reranker, default_reranker, fit_reranker
 from .search import SearchHit, TitleSearch, Tombstones
 from .semantic import EmbeddingStore, SemanticModel, semantic_text
 from .semantic import load_default as default_semantic
@@ -75,6 +78,9 @@ __all__ = [
     "Factor",
     "Filters",
     "FuzzyPair",
+    "Reranker",
+    "default_reranker",
+    "fit_reranker",
     "INACTIVE_STATUSES",
     "KINDS",
     "Match",

@@ -26,6 +26,8 @@ from .associations import AssociationModel, fit_associations
 from .params import MatchParams
 from .precedents import PrecedentModel, fit_precedents
 from .ranker import Matcher
+from .reranker import Reranker, fit_reranker
+from .stacking import FoldModels, Pool, fold_of, out_of_fold_heads
 from .types import MatchDoc
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "cross_validate",
     "fit_bench_associations",
     "fit_bench_precedents",
+    "bench_heads",
     "mean_metrics",
     "score_rankings",
 ]
@@ -131,6 +134,7 @@ def rank_engine(
     params: MatchParams | None = None,
     associations: AssociationModel | None | str = "default",
     precedents: PrecedentModel | None | str = "default",
+    reranker: Reranker | None | str = "default",
     depth: int | None = None,
 ) -> dict[str, list[str]]:
     """Rankings (supply keys) from :class:`Matcher` for ``qids``.
@@ -138,7 +142,9 @@ def rank_engine(
     The first 10 are exactly what ``rank(demand, top_k=10)`` returns (what the
     API serves); the rest, used only by MRR, come from a deeper ranking.
     """
-    m = Matcher(params=params, associations=associations, precedents=precedents).fit(bench.supplies)  # type: ignore[arg-type]
+    m = Matcher(params=params, associations=associations, precedents=precedents, reranker=reranker).fit(  # type: ignore[arg-type]
+        bench.supplies
+    )
     depth = depth or len(bench.supplies)
     out = {}
     for q in qids:
@@ -198,26 +204,59 @@ def fit_bench_precedents(benches: Sequence[Bench], qids_per_bench: Sequence[Sequ
     return fit_precedents(queries, qtitles, stitles, pairs)
 
 
+def bench_heads(
+    benches: Sequence[Bench],
+    *,
+    folds: int = 5,
+    params: MatchParams | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]], list[FoldModels]]:
+    """Out-of-fold head features of every dev query (:func:`matching.stacking.out_of_fold_heads`)
+    and the models of each fold; both learned models are fitted on all languages together."""
+    pools = []
+    for b in benches:
+        key_pos = {k: i for i, k in enumerate(b.supply_keys)}
+        labels = [{key_pos[s]: float(r) for s, r in b.qrels[q].items() if r > 0} for q in b.dev_ids]
+        pools.append(Pool(b.supplies, [b.demands[q] for q in b.dev_ids], labels))
+
+    def fit(train: list[list[int]]) -> FoldModels:
+        qids = [[b.dev_ids[i] for i in idx] for b, idx in zip(benches, train, strict=True)]
+        return fit_bench_associations(benches, qids, params=params), fit_bench_precedents(benches, qids)
+
+    return out_of_fold_heads(pools, fit, folds=folds, params=params, progress=progress)
+
+
 def cross_validate(
     benches: Sequence[Bench],
     *,
     folds: int = 5,
     params: MatchParams | None = None,
-    fit_kw: dict | None = None,
+    reranker: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """k-fold CV over dev queries: fit associations on k-1 folds (all languages), score the held fold.
+    """k-fold CV over dev queries: fit the learned models on k-1 folds (all languages), score the held fold.
 
     Fold ``f`` holds dev queries at index ``i % folds == f`` (in dev-file order) of each language.
+    With ``reranker``, the re-ranker of fold ``f`` is fitted on the out-of-fold head features
+    (:func:`bench_heads`) of the other folds' queries, so no model has seen a scored query.
     """
     per: dict[str, list[dict[str, float]]] = {b.lang: [] for b in benches}
+    if reranker:
+        heads, models = bench_heads(benches, folds=folds, params=params, progress=progress)
+    else:
+        heads, models = [], []
     for f in range(folds):
-        train = [[q for i, q in enumerate(b.dev_ids) if i % folds != f] for b in benches]
-        test = [[q for i, q in enumerate(b.dev_ids) if i % folds == f] for b in benches]
-        model = fit_bench_associations(benches, train, params=params, **(fit_kw or {}))
-        prec = fit_bench_precedents(benches, train)
+        train = [[q for i, q in enumerate(b.dev_ids) if fold_of(i, folds) != f] for b in benches]
+        test = [[q for i, q in enumerate(b.dev_ids) if fold_of(i, folds) == f] for b in benches]
+        if models:
+            model, prec = models[f]
+            groups = [(x, y) for bh in heads for i, (_, x, y) in enumerate(bh) if fold_of(i, folds) != f]
+            rr: Reranker | None = fit_reranker(groups)
+        else:
+            model, prec = fit_bench_associations(benches, train, params=params), fit_bench_precedents(benches, train)
+            rr = None
         for b, qs in zip(benches, test, strict=True):
-            ranks = rank_engine(b, qs, params=params, associations=model, precedents=prec)
+            ranks = rank_engine(b, qs, params=params, associations=model, precedents=prec, reranker=rr)
             per[b.lang] += [evaluate_ranking(ranks[q], b.qrels[q]) for q in qs]
         if progress:
             progress(f"fold {f + 1}/{folds} done")

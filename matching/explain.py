@@ -5,7 +5,9 @@ text, education and region factors are computed vectorised and the fuzzy
 factors (title, skills, majors, industry) and the ``semantic`` factor count
 as 0 where known; (B) the best ``max(rerank_depth, offset + top_k)``
 candidates by (A) get their real values. Stage B can only raise a score, so
-it reorders the head.
+it reorders the head. For a demand query, the learned re-ranker
+(:mod:`matching.reranker`) then adds its ``reranker`` factor to the head:
+``(score + w * value) / (1 + w)``, every record below the head counting 0.
 Explanations are built only for the returned page.
 """
 
@@ -29,6 +31,7 @@ from .factors import (
 from .factors import normalize as cached_normalize
 from .index import Segment
 from .params import MatchParams
+from .reranker import head_features
 from .scorer import Scorer
 from .scoring import top_k_indices
 from .text import normalize
@@ -37,12 +40,27 @@ from .types import KINDS, Explanation, Factor, Filters, FuzzyPair, Match, MatchD
 __all__ = ["Scorer", "build_matches"]
 
 SEMANTIC_NOTE = "cosine similarity of the two texts' sentence embeddings (all-MiniLM-L6-v2)"
+RERANKER_NOTE = (
+    "learned re-ranker (gradient-boosted trees over the factors above, fitted on labelled matches); "
+    "score = (blend of the other factors + weight * value) / (1 + weight)"
+)
 
 
 def build_matches(
-    sc: Scorer, f: Filters, day: int, top_k: int, offset: int, *, explain: bool = True
+    sc: Scorer,
+    f: Filters,
+    day: int,
+    top_k: int,
+    offset: int,
+    *,
+    explain: bool = True,
+    capture: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[list[Match], int]:
-    """Filter, score, rank and explain; returns ``(page, total)``."""
+    """Filter, score, rank and explain; returns ``(page, total)``.
+
+    With ``capture``, the head's ids and re-ranker features (best first, before the re-ranker)
+    are appended to it.
+    """
     p, q = sc.params, sc.query
     cand = collect_candidates(sc, f, day)
     ok = cand.ok
@@ -60,7 +78,10 @@ def build_matches(
         # minimum even with every one of those at its best.
         best_extra = p.weight_title_fuzzy + p.weight_skills + p.weight_majors + p.weight_industry
         best_extra += p.weight_semantic if cand.semantic else 0.0
-        reach = score + best_extra / den >= f.min_score
+        reach = score + best_extra / den
+        if sc.reranker is not None:  # the re-ranker's value is at most 1
+            reach = (reach + p.weight_reranker) / (1 + p.weight_reranker)
+        reach = reach >= f.min_score
         scored, unscored = np.flatnonzero(ok & reach), np.flatnonzero(~ok)
         pool, score, text_v = scored, score[scored], text_v[scored]
     pool_ids = cand.take("ids", pool).astype(np.int64)
@@ -70,6 +91,18 @@ def build_matches(
     sem = _semantic(sc, cand, head)
     head_final, tsim, fuzzy = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p, sem)
     head_ids = pool_ids[best]
+    learned: list[float | None] = [None] * len(head)
+    if capture is not None or sc.reranker is not None:
+        x = head_features(head_final, text_v[best], None if cand.prec is None else cand.prec[head], sem, tsim)
+        if capture is not None:
+            at = np.lexsort((head_ids, -head_final))
+            capture.append((head_ids[at], x[at]))
+        elif sc.reranker is not None:
+            w = p.weight_reranker
+            lv = sc.reranker.value(x)
+            learned = lv.tolist()
+            head_final = (head_final + w * lv) / (1 + w)
+            score = score / (1 + w)  # outside the head the factor counts 0
     rows = head.tolist()
     known = (
         dict(zip(rows, head_final.tolist(), strict=True)),
@@ -77,6 +110,7 @@ def build_matches(
         dict(zip(rows, text_v[best].tolist(), strict=True)),
         dict(zip(rows, fuzzy, strict=True)),
         dict(zip(rows, sem, strict=True)),
+        dict(zip(rows, learned, strict=True)),
     )
     if f.min_score is not None:  # records without a score cannot reach a minimum score
         final = score.copy()
@@ -180,13 +214,14 @@ def _page(
         dict[int, float],
         dict[int, tuple[float, list, list, dict]],
         dict[int, float | None],
+        dict[int, float | None],
     ],
     explain: bool,
 ) -> list[Match]:
     """The returned matches, explained (term contributions computed for this page only)."""
     q, p = sc.query, sc.params
     segs, seg_of, pos, ok = cand.segs, cand.seg_of, cand.pos, cand.ok
-    final_of, tsim_of, text_of, fuzzy_of, sem_of = known
+    final_of, tsim_of, text_of, fuzzy_of, sem_of, learned_of = known
     rows = page.tolist()
     contrib: dict[int, tuple] = {}
     if explain:
@@ -234,6 +269,11 @@ def _page(
             ("industry", p.weight_industry),
         ):
             factors.append(Factor(name, vals.get(name), w))
+        if sc.reranker is not None:
+            lv = learned_of.get(i)
+            factors.append(
+                Factor("reranker", round(lv if lv is not None else 0.0, 6), p.weight_reranker, RERANKER_NOTE)
+            )
         expl = Explanation(
             matched_terms=tuple(contrib[i][0]),
             expanded_terms=tuple(contrib[i][1]),

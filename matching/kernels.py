@@ -29,6 +29,7 @@ __all__ = [
     "top_indices",
     "page_terms",
     "stage_a_scores",
+    "tree_sums",
     "warm",
     "warm_seconds",
 ]
@@ -217,6 +218,20 @@ def _page_terms_loop(indptr, indices, data, rows, wts, cols, keep, slack):  # ty
     return starts, kk_out[:n_out].copy(), v_out[:n_out].copy()
 
 
+def _trees_loop(feature, threshold, left, right, leaf_value, roots, x):  # type: ignore[no-untyped-def]
+    # each row walks each tree from its root to a leaf (child < 0: leaf -child - 1); per row the leaf
+    # values are added tree by tree, in tree order
+    n = x.shape[0]
+    out = np.zeros(n, dtype=np.float64)
+    for t in range(roots.shape[0]):
+        for r in range(n):
+            c = roots[t]
+            while c >= 0:
+                c = left[c] if x[r, feature[c]] <= threshold[c] else right[c]
+            out[r] += leaf_value[-c - 1]
+    return out
+
+
 def _compile(fn):  # type: ignore[no-untyped-def]
     try:
         return njit(cache=True, nogil=True)(fn)
@@ -231,6 +246,7 @@ if ENABLED:
     _reaching = _compile(_reaching_loop)
     _page_terms = _compile(_page_terms_loop)
     _stage_a = _compile(_stage_a_loop)
+    _trees = _compile(_trees_loop)
 
 
 _INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
@@ -413,6 +429,40 @@ _warm_lock = threading.Lock()
 _warm_s: list[float] = []
 
 
+def tree_sums(
+    feature: np.ndarray,
+    threshold: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    leaf_value: np.ndarray,
+    roots: np.ndarray,
+    depth: int,
+    x: np.ndarray,
+) -> np.ndarray:
+    """Sum over an ensemble of decision trees of each row's leaf value (see :class:`matching.reranker.Reranker`).
+
+    Node ``j`` sends row ``x`` to ``left[j]`` when ``x[feature[j]] <= threshold[j]``, else to
+    ``right[j]``; a child ``c < 0`` is leaf ``-c - 1``. ``depth`` is the longest root-to-leaf path.
+    Per row, the leaf values are added in tree order (as LightGBM does), in both implementations.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    n = len(x)
+    if ENABLED:
+        return _trees(feature, threshold, left, right, leaf_value, roots, x)
+    if n == 0 or not len(roots):
+        return np.zeros(n)
+    cur = np.repeat(roots[:, None], n, axis=1)  # (trees, rows), all walked one level per step
+    rows = np.broadcast_to(np.arange(n), cur.shape)
+    for _ in range(depth):
+        inner = cur >= 0
+        if not inner.any():
+            break
+        at = cur[inner]
+        go_left = x[rows[inner], feature[at]] <= threshold[at]
+        cur[inner] = np.where(go_left, left[at], right[at])
+    return np.cumsum(leaf_value[-cur - 1], axis=0)[-1]  # cumsum adds tree by tree (sum() would pair up)
+
+
 def warm() -> float:
     """Compile (or load from the cache) every kernel for the index dtypes; seconds spent, once per process."""
     with _warm_lock:
@@ -437,6 +487,8 @@ def warm() -> float:
             i8, u8, f64 = np.zeros(1, dtype=np.int8), np.zeros(1, dtype=np.uint8), np.ones(1)
             for prec in (np.ones(1), np.zeros(0)):
                 stage_a_scores(f64, i8, i64, (i8, i8), (i64, i64), (u8, u8), np.ones(8), 1, prec, np.ones(5), f64, 1.0)
+            neg = np.full(1, -1, dtype=np.int32)
+            tree_sums(i64, f64, neg, neg, f64, neg, 0, np.ones((1, 1)))
         _warm_s.append(time.perf_counter() - t)
         return _warm_s[0]
 

@@ -49,6 +49,15 @@ class MatchParams:
     use_semantic : load the shipped model (``matching/data/semantic``) unless
         one is passed to :class:`matching.Matcher`.
 
+    Learned re-ranker (see :mod:`matching.reranker`; demand queries only)
+
+    weight_reranker : weight ``w`` of the ``reranker`` factor, applied after
+        the blend: ``final = (blend + w * reranker) / (1 + w)`` for the best
+        ``rerank_depth`` candidates, ``blend / (1 + w)`` below them
+        (0 disables it).
+    use_reranker : load the shipped model (``matching/data/reranker.npz``)
+        unless one is passed to :class:`matching.Matcher`.
+
     Blend (all scores in [0, 1]; the final score is the weighted mean over
     the factors that are known for the pair, so unknown data is neutral)
 
@@ -98,6 +107,8 @@ class MatchParams:
     use_precedents: bool = True
     weight_semantic: float = 0.8
     use_semantic: bool = True
+    weight_reranker: float = 2.0
+    use_reranker: bool = True
     weight_text: float = 0.70
     weight_title_fuzzy: float = 0.15
     weight_skills: float = 0.10

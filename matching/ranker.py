@@ -17,6 +17,7 @@ from .index import Segment, Snapshot, build_segment, merge_segments, sufficient
 from .kernels import warm as warm_kernels
 from .params import MatchParams
 from .precedents import PrecedentModel, Precedents, default_precedents
+from .reranker import Reranker, default_reranker
 from .semantic import EmbeddingStore, SemanticModel
 from .semantic import load_default as default_semantic
 from .synonyms import SynonymTable, default_synonyms, load_synonyms
@@ -62,6 +63,10 @@ class Matcher:
     semantic : SemanticModel, None or 'default'
         Sentence encoder of the ``semantic`` factor (English records):
         ``'default'`` loads the shipped model, ``None`` disables it.
+    reranker : Reranker, None or 'default'
+        Learned re-ranker of the head (demand queries only, see
+        :mod:`matching.reranker`): ``'default'`` loads the shipped model,
+        ``None`` disables it.
 
     Attributes
     ----------
@@ -72,6 +77,7 @@ class Matcher:
     associations_ : AssociationModel or None
     precedents_ : PrecedentModel or None
     semantic_ : SemanticModel or None
+    reranker_ : Reranker or None
 
     Notes
     -----
@@ -92,6 +98,7 @@ class Matcher:
         synonyms: SynonymTable | None = None,
         precedents: PrecedentModel | None | Literal["default"] = "default",
         semantic: SemanticModel | None | Literal["default"] = "default",
+        reranker: Reranker | None | Literal["default"] = "default",
         max_delta: int = 5000,
         merge_in_background: bool = False,
     ) -> None:
@@ -100,6 +107,7 @@ class Matcher:
         self.synonyms = synonyms
         self.precedents = precedents
         self.semantic = semantic
+        self.reranker = reranker
         self.max_delta = max_delta
         self.merge_in_background = merge_in_background
 
@@ -121,6 +129,8 @@ class Matcher:
         self.precedents_ = _learned(self.precedents, "precedents", params.use_precedents, default_precedents)
         use_sem = params.use_semantic and params.weight_semantic > 0
         self.semantic_ = _learned(self.semantic, "semantic", use_sem, default_semantic) if use_sem else None
+        use_rr = params.use_reranker and params.weight_reranker > 0
+        self.reranker_ = _learned(self.reranker, "reranker", use_rr, default_reranker) if use_rr else None
 
     def analysis_fingerprint(self) -> str:
         """What the tokens of :meth:`analyze` depend on besides the record: the analyzer version,
@@ -403,12 +413,28 @@ class Matcher:
         total : int
             Number of records that matched the query and the filters.
         """
-        snap = self._require_fitted()
         if top_k < 0 or offset < 0:
             raise ValueError("top_k and offset must be >= 0")
+        scorer = self._scorer(query, rerank=True)
+        day = (as_of or dt.date.today()).toordinal()
+        return build_matches(scorer, filters or Filters(), day, top_k, offset, explain=explain)
+
+    def head_features(self, query: MatchDoc, *, as_of: dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(ids, features)`` of the head of ``query``'s ranking before the re-ranker: the
+        ``rerank_depth`` best records and their :data:`matching.reranker.FEATURES` rows, best first
+        (the training data of :func:`matching.reranker.fit_reranker`)."""
+        scorer = self._scorer(query, rerank=False)
+        day = (as_of or dt.date.today()).toordinal()
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        build_matches(scorer, Filters(), day, 0, 0, explain=False, capture=out)
+        return out[0]
+
+    def _scorer(self, query: MatchDoc, *, rerank: bool) -> Scorer:
+        snap = self._require_fitted()
         toks = self.analyze(query)
-        qw, ew = self._query_terms(toks, expand=query.kind == "demand")
-        scorer = Scorer(
+        demand = query.kind == "demand"
+        qw, ew = self._query_terms(toks, expand=demand)
+        return Scorer(
             snap,
             self.params_,
             query,
@@ -416,8 +442,7 @@ class Matcher:
             qw,
             ew,
             query_ok=sufficient(toks, self.params_.min_tokens),
-            precedents=self._precedents(toks) if query.kind == "demand" else Precedents(),
+            precedents=self._precedents(toks) if demand else Precedents(),
             semantic=self.semantic_,
+            reranker=self.reranker_ if demand and rerank else None,
         )
-        day = (as_of or dt.date.today()).toordinal()
-        return build_matches(scorer, filters or Filters(), day, top_k, offset, explain=explain)

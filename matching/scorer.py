@@ -10,6 +10,7 @@ from .index import Segment, Snapshot
 from .kernels import page_terms
 from .params import MatchParams
 from .precedents import Precedents
+from .reranker import Reranker
 from .scoring import accumulate
 from .semantic import SemanticModel, semantic_text
 from .types import DocTokens, MatchDoc, TermContribution
@@ -40,6 +41,9 @@ class Scorer:
     semantic : SemanticModel, optional
         Encoder of the ``semantic`` factor; the factor counts when it is
         given, its weight is positive and the query is English.
+    reranker : Reranker, optional
+        Learned re-ranker of the head (demand queries); the ``reranker``
+        factor counts when it is given and its weight is positive.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class Scorer:
         query_ok: bool,
         precedents: Precedents | None = None,
         semantic: SemanticModel | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.snap, self.params, self.query, self.toks, self.query_ok = snap, params, query, toks, query_ok
         self.precedents = precedents or Precedents()
@@ -63,6 +68,8 @@ class Scorer:
         #: The query's text to embed when the ``semantic`` factor counts for it, else None.
         self.sem_query = semantic_text(query) if semantic is not None and params.weight_semantic > 0 else None
         self.use_semantic = self.sem_query is not None
+        #: The re-ranker when the ``reranker`` factor counts for this query, else None.
+        self.reranker = reranker if reranker is not None and params.weight_reranker > 0 else None
         n = max(snap.n_live, 1)
         k1 = params.k1
         lam = params.association_weight if ew else 0.0

@@ -1,4 +1,4 @@
-"""Fitting the shipped learned models (associations and precedents) from a benchmark's dev split or from a generic pairs file.
+"""Fitting the shipped learned models (associations, precedents and the re-ranker) from a benchmark's dev split or from a generic pairs file.
 
 Pairs file (JSON Lines, UTF-8), one confirmed match per line, e.g. a hire or
 placement exported by the platform::
@@ -9,20 +9,28 @@ placement exported by the platform::
 
 Every distinct supply in the file joins the pool; ``supplies`` (same record
 shape, one per line) can add unmatched supplies so idf reflects the real pool.
+
+The re-ranker (:mod:`matching.reranker`, needs ``lightgbm``) is fitted on
+out-of-fold head features (:mod:`matching.stacking`): the demands are split
+into 5 folds, associations and precedents are fitted without each fold, and
+the fold's demands are ranked against the pool with them; supplies a demand
+was not paired with count as not relevant.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .analysis import analyze_doc
 from .associations import AssociationModel, fit_associations
-from .evaluation import fit_bench_associations, fit_bench_precedents, load_bench
+from .evaluation import bench_heads, load_bench
 from .params import MatchParams
 from .precedents import PrecedentModel, fit_precedents
+from .reranker import Reranker, fit_reranker
+from .stacking import FoldModels, Pool, out_of_fold_heads
 from .types import MatchDoc
 
 __all__ = ["LearnedModels", "fit_from_benchmark", "fit_from_pairs_file"]
@@ -42,27 +50,38 @@ def _doc(d: dict, kind: str, i: int) -> MatchDoc:
 
 @dataclass(frozen=True)
 class LearnedModels:
-    """Both learned models, fitted on the same confirmed pairs."""
+    """The learned models, fitted on the same confirmed pairs (the re-ranker is optional)."""
 
     associations: AssociationModel
     precedents: PrecedentModel
+    reranker: Reranker | None = None
 
-    def save(self, directory: str | Path) -> tuple[Path, Path]:
-        """Write ``associations.npz`` and ``precedents.npz`` into ``directory``."""
+    def save(self, directory: str | Path) -> list[Path]:
+        """Write ``associations.npz``, ``precedents.npz`` and (if fitted) ``reranker.npz`` into ``directory``."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        a, p = d / "associations.npz", d / "precedents.npz"
+        a, p, r = d / "associations.npz", d / "precedents.npz", d / "reranker.npz"
         self.associations.save(a)
         self.precedents.save(p)
-        return a, p
+        if self.reranker is None:
+            return [a, p]
+        self.reranker.save(r)
+        return [a, p, r]
 
 
 def fit_from_pairs_file(
-    pairs_path: str | Path, *, supplies_path: str | Path | None = None, params: MatchParams | None = None
+    pairs_path: str | Path,
+    *,
+    supplies_path: str | Path | None = None,
+    params: MatchParams | None = None,
+    reranker: bool = True,
+    folds: int = 5,
 ) -> LearnedModels:
-    """Fit both models from a pairs file (see module docstring)."""
+    """Fit the models from a pairs file (see module docstring); ``reranker=False`` skips the re-ranker."""
     p = params or MatchParams()
     queries, qtitles, supplies, stitles, pairs = [], [], [], [], []
+    qdocs: list[MatchDoc] = []
+    sdocs: list[MatchDoc] = []
     q_index: dict[str, int] = {}
     s_index: dict[str, int] = {}
 
@@ -72,6 +91,7 @@ def fit_from_pairs_file(
             s_index[key] = len(supplies)
             doc = _doc(d, "program", len(supplies))
             supplies.append(analyze_doc(doc))
+            sdocs.append(replace(doc, tokens=supplies[-1]))
             stitles.append(doc.title)
         return s_index[key]
 
@@ -85,6 +105,7 @@ def fit_from_pairs_file(
                 q_index[qkey] = len(queries)
                 doc = _doc(row["demand"], "demand", len(queries))
                 queries.append(analyze_doc(doc))
+                qdocs.append(replace(doc, id=-1 - len(qdocs), tokens=queries[-1]))  # ids apart from supplies
                 qtitles.append(doc.title)
             pairs.append((q_index[qkey], supply_idx(row["supply"]), float(row.get("relevance", 1))))
     if supplies_path:
@@ -92,16 +113,46 @@ def fit_from_pairs_file(
             for line in f:
                 if line.strip():
                     supply_idx(json.loads(line))
-    return LearnedModels(
-        fit_associations(queries, supplies, pairs, doc_field_weights=p.doc_field_weights, k1=p.k1, b=p.b),
-        fit_precedents(queries, qtitles, stitles, pairs),
-    )
+
+    def fit(train: Sequence[int]) -> FoldModels:
+        keep = set(train)
+        sub = [x for x in pairs if x[0] in keep]
+        return (
+            fit_associations(queries, supplies, sub, doc_field_weights=p.doc_field_weights, k1=p.k1, b=p.b),
+            fit_precedents(queries, qtitles, stitles, sub),
+        )
+
+    assoc, prec = fit(range(len(queries)))
+    rr = None
+    if reranker:
+        labels: list[dict[int, float]] = [{} for _ in queries]
+        for qi, si, rel in pairs:
+            labels[qi][si] = max(rel, labels[qi].get(si, 0.0))
+        heads, _ = out_of_fold_heads(
+            [Pool(sdocs, qdocs, labels)], lambda tr: fit(tr[0]), folds=min(folds, len(qdocs)), params=params
+        )
+        rr = fit_reranker([(x, y) for _, x, y in heads[0]])
+    return LearnedModels(assoc, prec, rr)
 
 
 def fit_from_benchmark(
-    bench_root: str | Path, *, langs: Sequence[str] = ("en", "zh"), params: MatchParams | None = None
+    bench_root: str | Path,
+    *,
+    langs: Sequence[str] = ("en", "zh"),
+    params: MatchParams | None = None,
+    reranker: bool = True,
+    folds: int = 5,
 ) -> LearnedModels:
-    """Fit both models on the dev queries (dev qrels only) of each language of a benchmark directory."""
+    """Fit the models on the dev queries (dev qrels only) of each language of a benchmark directory.
+
+    Associations and precedents are fitted on every dev query; the re-ranker on every dev query's
+    out-of-fold head features (:func:`matching.evaluation.bench_heads`)."""
+    from .evaluation import fit_bench_associations, fit_bench_precedents
+
     benches = [load_bench(bench_root, lang) for lang in langs]
     dev = [b.dev_ids for b in benches]
-    return LearnedModels(fit_bench_associations(benches, dev, params=params), fit_bench_precedents(benches, dev))
+    rr = None
+    if reranker:
+        heads, _ = bench_heads(benches, folds=folds, params=params)
+        rr = fit_reranker([(x, y) for bh in heads for _, x, y in bh])
+    return LearnedModels(fit_bench_associations(benches, dev, params=params), fit_bench_precedents(benches, dev), rr)

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         out[f"baseline_{b.lang}"] = score_rankings(b, rank_tfidf_baseline(b, b.dev_ids))
         out[f"engine_{b.lang}"] = score_rankings(b, rank_engine(b, b.dev_ids))
         out[f"engine_noassoc_{b.lang}"] = score_rankings(
-            b, rank_engine(b, b.dev_ids, associations=None, precedents=None)
+            b, rank_engine(b, b.dev_ids, associations=None, precedents=None, reranker=None)
         )
         lines.append(_row("TF-IDF baseline (dev)", b.lang, out[f"baseline_{b.lang}"]))
         lines.append(_row("engine, no learned models (dev)", b.lang, out[f"engine_noassoc_{b.lang}"]))

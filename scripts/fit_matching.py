@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Rebuild the learned models shipped in ``matching/data/``: ``associations.npz`` (query expansion)
-and ``precedents.npz`` (supplies that similar demands were matched to).
+"""Rebuild the learned models shipped in ``matching/data/``: ``associations.npz`` (query expansion),
+``precedents.npz`` (supplies that similar demands were matched to) and ``reranker.npz`` (trees
+over the factors of a ranking's head, fitted on out-of-fold features; needs ``lightgbm``, which the
+``dev`` extra installs).
 
 From the benchmark's dev split (dev qrels only; held-out labels are never read)::
 
@@ -12,7 +14,7 @@ From a platform's own confirmed matches (hires, placements), one JSON object per
     .venv/bin/python scripts/fit_matching.py --pairs placements.jsonl [--supplies programs.jsonl] --out my_models/
 
 Load custom models with ``Matcher(associations=AssociationModel.load(dir / "associations.npz"),
-precedents=PrecedentModel.load(dir / "precedents.npz"))``.
+precedents=PrecedentModel.load(dir / "precedents.npz"), reranker=Reranker.load(dir / "reranker.npz"))``.
 """
 
 from __future__ import annotations
@@ -34,18 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--bench", help="benchmark directory (default: ../shared/benchmark from the repo root)")
     src.add_argument("--pairs", help="JSON Lines file of confirmed demand/supply pairs")
     ap.add_argument("--supplies", help="extra supplies (JSON Lines) for the pool, with --pairs")
-    ap.add_argument("--out", default=str(ROOT / "matching" / "data"), help="directory for the two .npz files")
+    ap.add_argument("--out", default=str(ROOT / "matching" / "data"), help="directory for the .npz files")
+    ap.add_argument("--no-reranker", action="store_true", help="fit associations and precedents only")
     a = ap.parse_args(argv)
     t = time.perf_counter()
     if a.pairs:
-        models = fit_from_pairs_file(a.pairs, supplies_path=a.supplies)
+        models = fit_from_pairs_file(a.pairs, supplies_path=a.supplies, reranker=not a.no_reranker)
     else:
         bench = Path(a.bench) if a.bench else ROOT.parent / "shared" / "benchmark"
         if not (bench / "en" / "qrels.tsv").is_file():
             print(f"benchmark not found at {bench}; nothing fitted")
             return 0
-        models = fit_from_benchmark(bench)
-    assoc_path, prec_path = models.save(a.out)
+        models = fit_from_benchmark(bench, reranker=not a.no_reranker)
+    assoc_path, prec_path, *rr_path = models.save(a.out)
     am, pm = models.associations, models.precedents
     print(
         f"wrote {assoc_path}: {len(am.query_terms)} query terms, {len(am.supply_terms)} supply terms, "
@@ -53,8 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"wrote {prec_path}: {pm.n_demands} demands, {len(pm.keys)} supply names, "
-        f"{prec_path.stat().st_size / 1e6:.2f} MB ({time.perf_counter() - t:.1f} s)"
+        f"{prec_path.stat().st_size / 1e6:.2f} MB"
     )
+    if models.reranker is not None:
+        rr = models.reranker
+        print(f"wrote {rr_path[0]}: {rr.n_trees} trees, {len(rr.leaf_value)} leaves, depth {rr.depth}")
+    print(f"done in {time.perf_counter() - t:.1f} s")
     return 0
 
 
