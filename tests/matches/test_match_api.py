@@ -134,6 +134,11 @@ class TestDemandMatches:
         assert prec["note"].startswith("similar demands matched before: ")
         other = by_id.get(world["electrical"]["id"])
         assert other is None or other["precedent"]["value"] < prec["value"]
+        # the shipped re-ranker scores the head of every demand query through the API too
+        rr = by_id[world["nursing"]["id"]]["reranker"]
+        assert rr["weight"] == 2.0 and 0 < rr["value"] < 1 and rr["note"].startswith("learned re-ranker")
+        scores = [i["score"] for i in items]
+        assert scores == sorted(scores, reverse=True)
 
     def test_english_records_get_the_semantic_factor(self, mclient: Any, world: dict) -> None:
         """The shipped sentence encoder scores English pairs through the API; Chinese pairs go without."""
