@@ -246,13 +246,13 @@ def cross_validate(
     else:
         heads, models = [], []
     for f in range(folds):
-        train = [[q for i, q in enumerate(b.dev_ids) if fold_of(i, folds) != f] for b in benches]
         test = [[q for i, q in enumerate(b.dev_ids) if fold_of(i, folds) == f] for b in benches]
         if models:
             model, prec = models[f]
             groups = [(x, y) for bh in heads for i, (_, x, y) in enumerate(bh) if fold_of(i, folds) != f]
             rr: Reranker | None = fit_reranker(groups)
         else:
+            train = [[q for i, q in enumerate(b.dev_ids) if fold_of(i, folds) != f] for b in benches]
             model, prec = fit_bench_associations(benches, train, params=params), fit_bench_precedents(benches, train)
             rr = None
         for b, qs in zip(benches, test, strict=True):

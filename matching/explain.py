@@ -92,17 +92,18 @@ def build_matches(
     head_final, tsim, fuzzy = _rerank(q, cand.segs, cand.seg_of[head], cand.pos[head], score[best], den, p, sem)
     head_ids = pool_ids[best]
     learned: list[float | None] = [None] * len(head)
+    reranked = False
     if capture is not None or sc.reranker is not None:
         x = head_features(head_final, text_v[best], None if cand.prec is None else cand.prec[head], sem, tsim)
         if capture is not None:
             at = np.lexsort((head_ids, -head_final))
             capture.append((head_ids[at], x[at]))
-        elif sc.reranker is not None:
+        else:
             w = p.weight_reranker
             lv = sc.reranker.value(x)
             learned = lv.tolist()
             head_final = (head_final + w * lv) / (1 + w)
-            score = score / (1 + w)  # outside the head the factor counts 0
+            reranked = True
     rows = head.tolist()
     known = (
         dict(zip(rows, head_final.tolist(), strict=True)),
@@ -113,7 +114,8 @@ def build_matches(
         dict(zip(rows, learned, strict=True)),
     )
     if f.min_score is not None:  # records without a score cannot reach a minimum score
-        final = score.copy()
+        # outside the head the re-ranker's factor counts 0 (only this count reads those scores)
+        final = score / (1 + p.weight_reranker) if reranked else score.copy()
         final[best] = head_final
         n_scored = int(np.count_nonzero(np.round(final, 6) >= f.min_score))  # compare what is reported (6 places)
         unscored = unscored[:0]

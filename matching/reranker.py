@@ -8,9 +8,10 @@ matches: a LambdaMART model (LightGBM's ``lambdarank`` objective, which
 optimises nDCG directly) over :data:`FEATURES`, computed for the head of a
 ranking (the ``rerank_depth`` best candidates, whose factors are all known).
 
-At query time the trees are evaluated here in numpy (:meth:`Reranker.raw`),
-so LightGBM is needed only to fit a model (``scripts/fit_matching.py``), not
-to serve one. The result enters the score as one more factor, ``reranker``,
+At query time the flattened trees are walked by a compiled kernel
+(:func:`matching.kernels.tree_sums`, with a bit-identical numpy fallback), so
+LightGBM is needed only to fit a model (``scripts/fit_matching.py``), not to
+serve one. The result enters the score as one more factor, ``reranker``,
 its logistic value in [0, 1]: ``final = (blend + w * reranker) / (1 + w)``
 with ``w = MatchParams.weight_reranker``; records outside the head count it
 as 0, so they stay below the head as before.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -95,18 +96,18 @@ class Reranker:
     leaf_value: np.ndarray
     roots: np.ndarray
     features: tuple[str, ...] = FEATURES
-    depth: int = 0
+    #: Longest root-to-leaf path (derived): the steps the numpy fallback of :meth:`raw` takes.
+    depth: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         if self.features != FEATURES:
             raise ValueError(f"re-ranker expects features {self.features}, this engine computes {FEATURES}")
-        if not self.depth:  # longest root-to-leaf path: the number of steps raw() takes
-            depth, frontier = 0, self.roots[self.roots >= 0]
-            while len(frontier):
-                depth += 1
-                kids = np.concatenate([self.left[frontier], self.right[frontier]])
-                frontier = kids[kids >= 0]
-            object.__setattr__(self, "depth", depth)
+        depth, frontier = 0, self.roots[self.roots >= 0]
+        while len(frontier):
+            depth += 1
+            kids = np.concatenate([self.left[frontier], self.right[frontier]])
+            frontier = kids[kids >= 0]
+        object.__setattr__(self, "depth", depth)
 
     @property
     def n_trees(self) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .analysis import analyze_doc
 from .associations import AssociationModel, fit_associations
-from .evaluation import bench_heads, load_bench
+from .evaluation import bench_heads, fit_bench_associations, fit_bench_precedents, load_bench
 from .params import MatchParams
 from .precedents import PrecedentModel, fit_precedents
 from .reranker import Reranker, fit_reranker
@@ -147,8 +147,6 @@ def fit_from_benchmark(
 
     Associations and precedents are fitted on every dev query; the re-ranker on every dev query's
     out-of-fold head features (:func:`matching.evaluation.bench_heads`)."""
-    from .evaluation import fit_bench_associations, fit_bench_precedents
-
     benches = [load_bench(bench_root, lang) for lang in langs]
     dev = [b.dev_ids for b in benches]
     rr = None
