@@ -84,6 +84,24 @@ def test_specific_typos() -> None:
     assert ts.search("ＤＡＴＡ  science")[0].title == "Data Science"  # full width, case, spaces
 
 
+def test_a_swap_counts_as_one_edit() -> None:
+    # rapidfuzz's ratio alone counts a swap as two edits and ranked 中医 (one extra character) first
+    ts = TitleSearch().fit([1, 2], ["中医", "中医学"])
+    hits = ts.search("中学医", top_k=2)
+    assert [(h.title, h.score) for h in hits] == [("中医学", round(1 - 1 / 6, 6)), ("中医", 0.8)]
+    # ... and tied a swap with a wrong character: the swap is the likelier intent
+    ts = TitleSearch().fit([1, 2], ["交通运营服务", "通信运营服务"])
+    hits = ts.search("信通运营服务", top_k=2)
+    assert [(h.title, h.score) for h in hits] == [
+        ("通信运营服务", round(1 - 1 / 12, 6)),
+        ("交通运营服务", round(1 - 1 / 6, 6)),
+    ]
+    # a rotation is two edits, not a swap; a wrong character keeps its ratio
+    ts = TitleSearch().fit([1, 2], ["abcd", "abxd"])
+    assert {h.title: h.score for h in ts.search("bcda", top_k=2)}["abcd"] == 0.75
+    assert {h.title: h.score for h in ts.search("abcd", top_k=2)}["abxd"] == 0.75
+
+
 def test_duplicate_titles_tie_by_id_and_top_k() -> None:
     ts = TitleSearch().fit([9, 3, 5], ["护理", "护理", "助产"])
     hits = ts.search("护理", top_k=2)
