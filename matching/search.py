@@ -12,6 +12,8 @@ multi-word query by BM25 over title and text.
 
 from __future__ import annotations
 
+import itertools
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,18 +153,20 @@ class TitleSearch:
         self._by_id = np.argsort(self.ids_, kind="stable")
         self._sorted_ids = self.ids_[self._by_id]
         gram_ids: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
+        rows, cols = array("i"), array("i")  # typed: a million distinct titles hold ~10M pairs
         n_grams = np.zeros(len(self._norm), dtype=np.float64)
         for j, s in enumerate(self._norm):
             g = char_grams(s)
             n_grams[j] = len(g)
-            for x in g:
-                rows.append(gram_ids.setdefault(x, len(gram_ids)))
-                cols.append(j)
+            rows.extend(gram_ids.setdefault(x, len(gram_ids)) for x in g)
+            cols.extend(itertools.repeat(j, len(g)))
         self._grams = gram_ids
         self._gram_matrix = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(gram_ids), len(self._norm))
+            (
+                np.ones(len(rows), dtype=np.float32),
+                (np.frombuffer(rows, dtype=np.int32), np.frombuffer(cols, dtype=np.int32)),
+            ),
+            shape=(len(gram_ids), len(self._norm)),
         )
         self._n_grams = n_grams
         self._title_grams = self._gram_matrix.T.tocsr()  # titles x grams
@@ -172,7 +176,8 @@ class TitleSearch:
             keyword_tokens = [(tokenize(t), tokenize(x)) for t, x in zip(titles, texts, strict=True)]
         if keyword_tokens is not None:
             vocab: dict[str, int] = {}
-            tfs = [weighted_tf({"title": t, "text": x}, {"title": 3.0, "text": 1.0}) for t, x in keyword_tokens]
+            # a generator: the matrix is built from compact arrays, no list of a million dicts
+            tfs = (weighted_tf({"title": t, "text": x}, {"title": 3.0, "text": 1.0}) for t, x in keyword_tokens)
             m, df, _ = saturation_matrix(tfs, vocab, k1=1.2, b=0.75)
             self._bm25 = (vocab, m, np.asarray(idf(df, len(titles))))
         return self
