@@ -15,7 +15,10 @@ the load average before and after, and the server-side mean time per route from 
 is visible as the difference from the client-side latency.
 
 Usage: python scripts/load_test.py [--backend sqlite|postgresql] [--workers 2] [--clients 32]
-       [--duration 60] [--supplies 100000] [--demands 5000]
+       [--duration 60] [--supplies 100000] [--demands 5000] [--sweep 1,2,4,8]
+
+``--sweep`` runs each client count in turn, ``--duration`` seconds each, on the same server (one
+scale-up and warm-up): where the latency goal holds, not only what 32 clients see.
 """
 
 from __future__ import annotations
@@ -297,16 +300,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running server (loopback) instead of starting one")
     parser.add_argument("--token", help="platform admin token for --url")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--sweep", help="client counts to run in turn on the same server, e.g. 1,2,4,8 "
+                        "(each for --duration; replaces --clients)")
     args = parser.parse_args(argv)
-    if args.clients > 64 or args.duration > 600:
-        raise SystemExit("bounded: at most 64 clients and 600 s")
+    counts = [int(c) for c in args.sweep.split(",")] if args.sweep else [args.clients]
+    if max(counts) > 64 or args.duration * len(counts) > 600 or min(counts) < 1:
+        raise SystemExit("bounded: 1 to 64 clients and 600 s in all")
 
     if args.url:
         if not args.url.startswith(("http://127.0.0.1", "http://localhost")):
             raise SystemExit("loopback only")
-        report = asyncio.run(_run(args.url, args.token, args.clients, args.duration, _pools(args.url, args.token)))
-        _print(report, args.url)
-        return 1 if report["errors"] else 0
+        pools = _pools(args.url, args.token)
+        failed = False
+        for clients in counts:
+            report = asyncio.run(_run(args.url, args.token, clients, args.duration, pools))
+            _print(report, f"{args.url}, {clients} clients")
+            failed = failed or bool(report["errors"])
+        return 1 if failed else 0
 
     from _live_server import LiveServer, create_admin, login, migrate, temp_database
 
@@ -335,25 +345,31 @@ def main(argv: list[str] | None = None) -> int:
             token = login(server.base_url, email, password)
             pools = _pools(server.base_url, token)
             pgid = server.process.pid if server.process is not None else None
-            before = _server_totals(server.base_url)
-            report = asyncio.run(_run(server.base_url, token, args.clients, args.duration, pools, pgid))
+            reports = []
+            for clients in counts:
+                before = _server_totals(server.base_url)
+                report = asyncio.run(_run(server.base_url, token, clients, args.duration, pools, pgid))
+                report["server_mean_ms"] = _server_means(before, _server_totals(server.base_url))
+                report["clients"] = clients
+                reports.append(report)
             import httpx
 
-            report["server_mean_ms"] = _server_means(before, _server_totals(server.base_url))
             status = httpx.get(server.base_url + "/readyz", timeout=30).json()
-        report.update(backend=args.backend, workers=args.workers, clients=args.clients,
-                      supplies=args.supplies, demands=args.demands, scale_seconds=round(scale_seconds, 1),
-                      index_ready_seconds=round(ready_seconds, 1), semantic_warm_seconds=round(warm_seconds, 1),
-                      semantic=status.get("match_index", {}).get("semantic"),
-                      index=status.get("match_index", {}).get("documents"),
-                      index_build_seconds=status.get("match_index", {}).get("build_seconds"))
-        print(f"scaled in {report['scale_seconds']} s; all workers' indexes ready {report['index_ready_seconds']} s "
-              f"after start (build {report['index_build_seconds']} s); documents {report['index']}; semantic warm-up "
-              f"done {report['semantic_warm_seconds']} s later ({report['semantic']})")
-        _print(report, f"{args.backend}, {args.workers} workers, {args.clients} clients")
+        setup = dict(backend=args.backend, workers=args.workers, supplies=args.supplies, demands=args.demands,
+                     scale_seconds=round(scale_seconds, 1), index_ready_seconds=round(ready_seconds, 1),
+                     semantic_warm_seconds=round(warm_seconds, 1),
+                     semantic=status.get("match_index", {}).get("semantic"),
+                     index=status.get("match_index", {}).get("documents"),
+                     index_build_seconds=status.get("match_index", {}).get("build_seconds"))
+        print(f"scaled in {setup['scale_seconds']} s; all workers' indexes ready {setup['index_ready_seconds']} s "
+              f"after start (build {setup['index_build_seconds']} s); documents {setup['index']}; semantic warm-up "
+              f"done {setup['semantic_warm_seconds']} s later ({setup['semantic']})")
+        for report in reports:
+            report.update(setup)
+            _print(report, f"{args.backend}, {args.workers} workers, {report['clients']} clients")
         if args.json:
-            args.json.write_text(json.dumps(report, indent=2))
-        return 1 if report["errors"] else 0
+            args.json.write_text(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+        return 1 if any(r["errors"] for r in reports) else 0
     finally:
         cleanup()
 
