@@ -31,6 +31,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
 
 # Migrations first (RUN_MIGRATIONS=0 on replicas when a one-off job migrates), then the server:
-# several workers, each keeping its own match index in sync; in-flight requests get 30 s on SIGTERM.
+# several workers (uvicorn, one SO_REUSEPORT socket each: app/server.py), each keeping its own
+# match index in sync; in-flight requests get 30 s on SIGTERM.
 ENV RUN_MIGRATIONS=1
-CMD ["sh", "-c", "if [ \"$RUN_MIGRATIONS\" = 1 ]; then alembic upgrade head || exit 1; fi; exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --no-access-log --timeout-graceful-shutdown 30"]
+CMD ["sh", "-c", "if [ \"$RUN_MIGRATIONS\" = 1 ]; then alembic upgrade head || exit 1; fi; exec python -m app.server --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --no-access-log --timeout-graceful-shutdown 30"]

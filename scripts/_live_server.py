@@ -75,7 +75,7 @@ def create_admin(email: str = "ops@localhost.localdomain", password: str | None 
 
 
 class LiveServer:
-    """``uvicorn app.main:app`` as a subprocess (its own process group) on 127.0.0.1."""
+    """``python -m app.server`` (uvicorn serving ``app.main:app``) as a subprocess (its own process group) on 127.0.0.1."""
 
     def __init__(self, database_url: str, *, port: int | None = None, workers: int = 1,
                  env: dict[str, str] | None = None, log_path: Path | None = None,
@@ -98,7 +98,8 @@ class LiveServer:
                "SECRET_KEY": os.environ.get("SECRET_KEY") or _SHARED_SECRET,
                "LOG_LEVEL": os.environ.get("LIVE_LOG_LEVEL", "WARNING"), "PYTHONPATH": str(ROOT),
                **self.extra_env}
-        cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", HOST, "--port", str(self.port),
+        # app.server: uvicorn with one SO_REUSEPORT socket per worker (as the service runs)
+        cmd = [sys.executable, "-m", "app.server", "--host", HOST, "--port", str(self.port),
                "--workers", str(self.workers), "--no-access-log",
                "--timeout-graceful-shutdown", str(self.graceful_seconds)]
         log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process

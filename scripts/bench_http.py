@@ -2,7 +2,7 @@
 """One-client latency through HTTP at scale, and the service's own index build time.
 
 Scales a fresh SQLite database (or uses ``--database-url``, already scaled with
-``scripts/scale_data.py``), serves it with ``uvicorn app.main:app --workers 1`` on a loopback
+``scripts/scale_data.py``), serves it with ``python -m app.server --workers 1`` (uvicorn) on a loopback
 port with JSON access logs at INFO as in production, waits for ``/readyz``, and prints the
 index's ``build_seconds`` from it. Then one httpx client with keep-alive and a bearer token sends
 ``--requests`` requests per route (after 20 warm-up requests each) one at a time and prints

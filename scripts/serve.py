@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_demo:
         run([python, "scripts/load_demo.py", "--if-empty"])
     print(f"serving on http://{args.host}:{args.port}  (API docs: http://{args.host}:{args.port}/docs)", flush=True)
-    cmd = [python, "-m", "uvicorn", "app.main:app", "--host", args.host, "--port", str(args.port),
+    # app.server: uvicorn, with one SO_REUSEPORT socket per worker so connections spread evenly
+    cmd = [python, "-m", "app.server", "--host", args.host, "--port", str(args.port),
            "--workers", str(args.workers), "--proxy-headers",
            # Requests are logged once, as JSON, by the app's access log; in-flight requests get 30 s on SIGTERM.
            "--no-access-log", "--timeout-graceful-shutdown", "30"]
