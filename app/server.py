@@ -34,6 +34,7 @@ logger = logging.getLogger("uvicorn.error")
 
 
 def reuse_port_available() -> bool:
+    """Linux's SO_REUSEPORT balances connections over a group's sockets (BSD's and macOS's does not)."""
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
