@@ -228,8 +228,9 @@ class TitleSearch:
         if len(cand) > self.max_candidates:
             keep = top_k_indices(dice, first_id[cand], self.max_candidates)
             cand = cand[keep]
-        sims = process.cdist([q], [self._norm[j] for j in cand], scorer=fuzz.ratio)[0] / 100.0
-        _count_swaps_once(q, sims, [self._norm[j] for j in cand])
+        names = [self._norm[j] for j in cand]
+        sims = process.cdist([q], names, scorer=fuzz.ratio)[0] / 100.0
+        _count_swaps_once(q, sims, names)
         hits: list[SearchHit] = []
         for o in np.lexsort((first_id[cand], -sims)):
             for pos in self._members[cand[o]]:
