@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from load_test import WORDS, _pct  # noqa: E402
+from load_test import WORDS, _pct, group_processes  # noqa: E402
 
 WARMUP = 20
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -46,16 +46,12 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def _peak_rss_mb(pgid: int) -> float:
     """Largest peak resident set (VmHWM) among the server's processes, in MB."""
     peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry, _ in group_processes(pgid):
         try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
             for line in (entry / "status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     peak = max(peak, int(line.split()[1]))
-        except (OSError, ValueError):
+        except OSError:
             continue
     return round(peak / 1024, 1)
 

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,8 @@ WORDS = ["软件", "数控", "电气", "自动化", "机器人", "会计", "物�
          "mechanical", "nursing", "PLC", "焊接", "汽车"]
 
 
-def _cpu_seconds_of_group(pgid: int | None) -> float:
-    """User + system CPU seconds of every live process in a process group (the server and its workers)."""
-    if pgid is None:
-        return float("nan")
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def group_processes(pgid: int) -> Iterator[tuple[Path, list[str]]]:
+    """``(/proc/<pid>, stat fields after "(comm)")`` of every live process in a process group."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -64,9 +60,16 @@ def _cpu_seconds_of_group(pgid: int | None) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # fields after "(comm)": state, ppid, pgrp, ...
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        if int(fields[2]) == pgid:  # state, ppid, pgrp, ...
+            yield entry, fields
+
+
+def _cpu_seconds_of_group(pgid: int | None) -> float:
+    """User + system CPU seconds of every live process in a process group (the server and its workers)."""
+    if pgid is None:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum((int(f[11]) + int(f[12])) / tick for _, f in group_processes(pgid))
 
 
 def _machine_busy() -> tuple[float, float]:
